@@ -72,6 +72,49 @@ public class CheckpointReaderTests
     }
 
     [Fact]
+    public void ZipCheckpointWrappedWithModulePrefixesAndStridedViewsOfASharedStorage()
+    {
+        // {'state_dict': {'module.w': storage[0:4] viewed 2×2 transposed, 'module.b': storage[2:4]}, 'epoch': 5}
+        var pickle = new PickleBuilder().EmptyDict().Mark()
+            .Str("state_dict").EmptyDict().Mark()
+                .Str("module.w").Tensor("0", "FloatStorage", 4, 0, [2, 2], [1, 2])
+                .Str("module.b").Tensor("0", "FloatStorage", 4, 2, [2], [1])
+            .SetItems()
+            .Str("epoch").Int(5)
+            .SetItems().Stop();
+        var path = Path.Combine(TestPaths.NewTempDir(), "wrapped.pt");
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using (var s = zip.CreateEntry("wrapped/data.pkl").Open()) s.Write(pickle);
+            using (var s = zip.CreateEntry("wrapped/data/0").Open())
+                foreach (var v in new float[] { 1, 2, 3, 4 }) s.Write(BitConverter.GetBytes(v));
+        }
+
+        var loaded = CheckpointReader.Load(path);
+        Assert.Equal(new[] { "w", "b" }, loaded.Keys);
+        Assert.Equal(new long[] { 2, 2 }, loaded["w"].shape);
+        Assert.Equal(new float[] { 1, 3, 2, 4 }, loaded["w"].data<float>().ToArray());
+        Assert.Equal(new float[] { 3, 4 }, loaded["b"].data<float>().ToArray());
+        foreach (var t in loaded.Values) t.Dispose();
+    }
+
+    [Fact]
+    public void ATensorReachingBeyondItsStorageIsRejected()
+    {
+        var pickle = new PickleBuilder().EmptyDict().Mark()
+            .Str("w").Tensor("0", "HalfStorage", 4, 2, [4], [1])
+            .SetItems().Stop();
+        var path = Path.Combine(TestPaths.NewTempDir(), "bad.pt");
+        using (var zip = System.IO.Compression.ZipFile.Open(path, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using (var s = zip.CreateEntry("bad/data.pkl").Open()) s.Write(pickle);
+            using (var s = zip.CreateEntry("bad/data/0").Open()) s.Write(new byte[8]);
+        }
+        var e = Assert.Throws<InvalidDataException>(() => CheckpointReader.Load(path));
+        Assert.Contains("tensor 'w' (4) reaches element 5 of storage '0', which has 4", e.Message);
+    }
+
+    [Fact]
     public void MissingFileIsReportedAsSuch()
     {
         var path = Path.Combine(TestPaths.NewTempDir(), "nope.pt");
