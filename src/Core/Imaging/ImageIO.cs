@@ -90,7 +90,7 @@ public static class ImageIO
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{name}: unreadable image header ({e.Message})", e);
+            throw new InvalidDataException($"{name}: unreadable image header{Reason(e)}", e);
         }
         if (info is not { } i)
             throw new InvalidDataException($"{name}: not a supported image (PNG, JPEG, BMP, TGA, GIF, PSD) or corrupt header ({bytes.Length} bytes)");
@@ -105,11 +105,32 @@ public static class ImageIO
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            throw new InvalidDataException($"{name}: corrupt or truncated {i.Width}×{i.Height} image ({e.Message})", e);
+            throw new InvalidDataException($"{name}: corrupt or truncated {i.Width}×{i.Height} image{Reason(e)}", e);
         }
+        // stb fills a JPEG's missing scan data with grey instead of failing: insist on the end-of-image marker.
+        if (IsJpeg(bytes) && !HasJpegEnd(bytes))
+            throw new InvalidDataException($"{name}: truncated {i.Width}×{i.Height} JPEG (no end-of-image marker after the last scan)");
         if (result is null || result.Data is null || result.Width != i.Width || result.Height != i.Height || result.Data.Length < (long)result.Width * result.Height * 3)
             throw new InvalidDataException($"{name}: corrupt or truncated image (decoder returned no complete {i.Width}×{i.Height} RGB pixels)");
         return (result.Data, result.Width, result.Height);
+    }
+
+    // stb's failure messages can be blank.
+    private static string Reason(Exception e) => string.IsNullOrWhiteSpace(e.Message) ? "" : $" ({e.Message.Trim()})";
+
+    private static bool IsJpeg(byte[] b) => b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
+
+    // EOI (FF D9) must follow the last start-of-scan (FF DA); inside scans 0xFF is always stuffed (FF 00) or a
+    // restart marker, so an FF D9 there is the real end. An EXIF thumbnail's EOI comes before the main scans.
+    private static bool HasJpegEnd(byte[] b)
+    {
+        int lastScan = -1;
+        for (int k = b.Length - 2; k >= 0; k--)
+            if (b[k] == 0xFF && b[k + 1] == 0xDA) { lastScan = k; break; }
+        if (lastScan < 0) return false;
+        for (int k = lastScan + 2; k < b.Length - 1; k++)
+            if (b[k] == 0xFF && b[k + 1] == 0xD9) return true;
+        return false;
     }
 
     private static Tensor ResizeShortSide(Tensor chw, int size)
