@@ -16,7 +16,9 @@ public sealed class BlurOperator : ForwardOperator
 
     private readonly object _gate = new();
     private Tensor _kernel;
-    private Spectrum? _spectrum;
+    // Kernel spectra per (FFT size, device, dtype); never evicted while the operator lives, so a spectrum handed
+    // to one Apply cannot be disposed under it by another thread. There are only ever a few.
+    private readonly Dictionary<(long Height, long Width, string Device, ScalarType Dtype), Tensor> _spectra = [];
 
     /// <summary>Creates a blur for <paramref name="task"/> (gaussian_blur or motion_blur) from a K×K kernel (odd K).</summary>
     /// <exception cref="ArgumentException">Kernel not square with odd side, or not finite.</exception>
@@ -69,8 +71,6 @@ public sealed class BlurOperator : ForwardOperator
         {
             var moved = _kernel.to(device).DetachFromDisposeScope();
             if (!ReferenceEquals(moved, _kernel)) { _kernel.Dispose(); _kernel = moved; }
-            _spectrum?.Value.Dispose();
-            _spectrum = null;
         }
     }
 
@@ -80,8 +80,8 @@ public sealed class BlurOperator : ForwardOperator
         if (!disposing) return;
         lock (_gate)
         {
-            _spectrum?.Value.Dispose();
-            _spectrum = null;
+            foreach (var spectrum in _spectra.Values) spectrum.Dispose();
+            _spectra.Clear();
             _kernel.Dispose();
         }
     }
@@ -105,20 +105,19 @@ public sealed class BlurOperator : ForwardOperator
         return full[.., .., TensorIndex.Slice(offset, offset + height), TensorIndex.Slice(offset, offset + width)];
     }
 
-    // Cached for the last (size, device, dtype): the sampler calls Apply thousands of times on one shape.
+    // Cached: the sampler calls Apply thousands of times on one shape.
     private Tensor KernelSpectrum(long fh, long fw, Device device, ScalarType dtype)
     {
         lock (_gate)
         {
-            if (_spectrum is { } s && s.Height == fh && s.Width == fw && s.Value.device == device && s.Dtype == dtype)
-                return s.Value;
-            _spectrum?.Value.Dispose();
+            var key = (fh, fw, device.ToString(), dtype);
+            if (_spectra.TryGetValue(key, out var cached)) return cached;
             using var scope = NewDisposeScope();
             // conv2d correlates: convolving with the flipped kernel gives the same sums.
             var flipped = _kernel.to(dtype, device).flip(0, 1);
             var value = torch.fft.rfft2(flipped, [fh, fw]);
             value.DetachFromDisposeScope();
-            _spectrum = new Spectrum(fh, fw, dtype, value);
+            _spectra[key] = value;
             return value;
         }
     }
@@ -133,6 +132,4 @@ public sealed class BlurOperator : ForwardOperator
             if (r == 1) return m;
         }
     }
-
-    private sealed record Spectrum(long Height, long Width, ScalarType Dtype, Tensor Value);
 }

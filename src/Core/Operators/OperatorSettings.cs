@@ -17,10 +17,10 @@ public sealed record OperatorSettings(string Task, double NoiseSigma = 0.05)
     /// </summary>
     public double DropFraction { get; init; } = 0.8;
 
-    /// <summary>Side of the inpainting box in pixels; null means half the image side (128 at 256, as the reference's mask_len_range [128, 129)).</summary>
+    /// <summary>Side of the inpainting box in pixels; null means half the shorter image side (128 at 256, as the reference's mask_len_range [128, 129)).</summary>
     public int? BoxSize { get; init; }
 
-    /// <summary>Margin of the box from the image edges; null means an eighth of the side (32 at 256, the reference's margin).</summary>
+    /// <summary>Margin of the box from the image edges; null means an eighth of the shorter side (32 at 256, the reference's margin).</summary>
     public int? BoxMargin { get; init; }
 
     /// <summary>Box location policy; <see cref="BoxPlacement.Random"/> as the reference.</summary>
