@@ -115,6 +115,29 @@ public class CheckpointReaderTests
     }
 
     [Fact]
+    public void BFloat16IsWidenedToFloat32()
+    {
+        var path = Path.Combine(TestPaths.NewTempDir(), "bf16.safetensors");
+        using var values = torch.tensor(new float[] { 1.5f, -2.25f, 65536f, 0.0078125f });
+        using var bf16 = values.to(ScalarType.BFloat16);
+        CheckpointReader.SaveSafetensors(path, [new("w", bf16)]);
+        using var file = CheckpointReader.Open(path);
+        Assert.Equal(ScalarType.BFloat16, file.Tensors.Single().StoredType);
+        using var w = file.Read("w");
+        Assert.Equal(ScalarType.Float32, w.dtype);
+        Assert.Equal(values.data<float>().ToArray(), w.data<float>().ToArray());
+    }
+
+    [Fact]
+    public void APlainPickleIsNotACheckpoint()
+    {
+        var path = Path.Combine(TestPaths.NewTempDir(), "plain.pkl");
+        File.WriteAllBytes(path, new PickleBuilder().EmptyDict().Stop());
+        var e = Assert.Throws<InvalidDataException>(() => CheckpointReader.Load(path));
+        Assert.Contains("plain.pkl is a pickle but not a PyTorch checkpoint", e.Message);
+    }
+
+    [Fact]
     public void MissingFileIsReportedAsSuch()
     {
         var path = Path.Combine(TestPaths.NewTempDir(), "nope.pt");

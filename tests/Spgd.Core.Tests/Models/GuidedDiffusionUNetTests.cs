@@ -126,6 +126,60 @@ public class GuidedDiffusionUNetTests(ITestOutputHelper output)
         Assert.Equal(["out.2.weight", "out.2.bias"], e.ShapeMismatches.Select(m => m.Key));
     }
 
+    [Fact]
+    public void VariantsWithConvResamplersNewAttentionOrderAndClassLabelsBuildAndRun()
+    {
+        var config = FixtureConfig with
+        {
+            ResblockUpdown = false, UseNewAttentionOrder = true, NumHeadChannels = -1, NumHeads = 2,
+            UseScaleShiftNorm = false, LearnSigma = false, ClassCond = true, ParameterCount = null,
+        };
+        using var scope = NewDisposeScope();
+        using var net = new GuidedDiffusionUNet(config);
+        var keys = net.ParameterShapes.ToDictionary(p => p.Key, p => CheckpointTensorInfo.FormatShape(p.Shape));
+        Assert.Equal("32x32x3x3", keys["input_blocks.2.0.op.weight"]);       // Downsample: stride-2 conv "op"
+        Assert.Equal("64x64x3x3", keys["output_blocks.3.1.conv.weight"]);    // Upsample: conv "conv" after the ResBlock
+        Assert.Equal("64x64x3x3", keys["output_blocks.1.2.conv.weight"]);    // … or after the attention block
+        Assert.Equal("1000x128", keys["label_emb.weight"]);
+        Assert.Equal("32x128", keys["input_blocks.1.0.emb_layers.1.weight"]);  // no scale-shift: out_ch rows, not 2·out_ch
+        Assert.Equal("3x32x3x3", keys["out.2.weight"]);
+
+        var x = torch.randn([2, 3, 64, 64], generator: new Generator(3));
+        using var noGrad = no_grad();
+        var y = net.forward(x, torch.tensor(new float[] { 5, 500 }), torch.tensor(new long[] { 1, 999 }));
+        Assert.Equal(new long[] { 2, 3, 64, 64 }, y.shape);
+        Assert.True(y.isfinite().all().item<bool>());
+        Assert.Throws<ArgumentException>(() => net.forward(x, torch.tensor(new float[] { 5, 500 })));
+    }
+
+    [Fact]
+    public void NewAttentionOrderEqualsLegacyOrderWithPermutedQkvWeights()
+    {
+        // QKVAttention splits q/k/v before heads, the legacy layout heads before q/k/v: the same attention once the
+        // qkv conv's output rows are permuted from [head][qkv][c] to [qkv][head][c].
+        using var scope = NewDisposeScope();
+        var legacyConfig = FixtureConfig;
+        using var legacy = new GuidedDiffusionUNet(legacyConfig);
+        legacy.LoadWeights(TestPaths.Fixture("unet", "checkpoint.pt"));
+        using var reordered = new GuidedDiffusionUNet(legacyConfig with { UseNewAttentionOrder = true });
+        var weights = CheckpointReader.Load(TestPaths.Fixture("unet", "checkpoint.pt"));
+        foreach (var key in weights.Keys.Where(k => k.EndsWith(".qkv.weight") || k.EndsWith(".qkv.bias")).ToList())
+        {
+            var w = weights[key];
+            long width = w.shape[0], channels = width / 3, heads = channels / legacyConfig.NumHeadChannels, ch = legacyConfig.NumHeadChannels;
+            var rest = w.shape.Skip(1).ToArray();
+            weights[key] = w.reshape([heads, 3, ch, .. rest]).transpose(0, 1).reshape([width, .. rest]).contiguous();
+        }
+        var path = Path.Combine(TestPaths.NewTempDir(), "reordered.safetensors");
+        CheckpointReader.SaveSafetensors(path, weights);
+        reordered.LoadWeights(path);
+
+        var x = NpyFile.Read(TestPaths.Fixture("unet", "x.npy")).ToTensor();
+        var t = NpyFile.Read(TestPaths.Fixture("unet", "t.npy")).ToTensor();
+        using var noGrad = no_grad();
+        Assert.True(RelativeL2(reordered.forward(x, t), legacy.forward(x, t)) < 1e-6);
+    }
+
     internal static double RelativeL2(Tensor actual, Tensor expected)
     {
         using var scope = NewDisposeScope();
