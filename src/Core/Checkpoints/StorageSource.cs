@@ -22,7 +22,9 @@ internal abstract class StorageSource : IDisposable
         var tensor = torch.empty(storage.Numel, dtype: storage.DType);
         try
         {
-            if (storage.Numel > 0) tensor.ReadBytesFromStream(stream, 1 << 20);
+            long bytes = storage.Numel * TorchPickle.ElementSize(storage.DType);
+            if (bytes is > 0 and <= int.MaxValue) stream.ReadExactly(tensor.bytes);     // straight into native memory
+            else if (bytes > 0) tensor.ReadBytesFromStream(stream, 1 << 20);         // a span cannot exceed 2 GB
             return tensor;
         }
         catch (EndOfStreamException)
