@@ -52,7 +52,7 @@ public static class CliApp
             case CliInputException or ArgumentException or FileNotFoundException or DirectoryNotFoundException
                 or InvalidDataException or FormatException or NotSupportedException or KeyNotFoundException
                 or UnauthorizedAccessException or IOException:
-                ReportError(Unwrap(e).Message);
+                ReportError(MessageOf(Unwrap(e)));
                 return Failure;
             case var other:
                 // Anything else is a bug or a native (libtorch) failure: still one line, with the type to search for.
@@ -64,6 +64,10 @@ public static class CliApp
     /// <summary>Writes <c>spgd: error: message</c> as a single line on stderr.</summary>
     public static void ReportError(string message) =>
         Console.Error.WriteLine("spgd: error: " + OneLine(message));
+
+    // ArgumentException appends " (Parameter 'x')", which names a C# parameter the user never saw.
+    private static string MessageOf(Exception e) =>
+        e is ArgumentException { ParamName: { } p } ? e.Message.Replace($" (Parameter '{p}')", "") : e.Message;
 
     private static Exception Unwrap(Exception e)
     {
