@@ -6,6 +6,7 @@ using Spgd.Client.Commands;
 var root = new RootCommand("spgd: SPGD image restoration (low-level tools and cluster client)");
 Command[] commands =
 [
+    OperatorCommand.Create(),
     MetricsCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);

@@ -30,6 +30,8 @@ public class MetricsCommandTests
     public void IdenticalSingleImageScoresPerfectly()
     {
         var dir = TestPaths.NewTempDir();
+        try
+        {
         var all = NpyFile.Read(TestPaths.Fixture("metrics", "reference.npy"));
         var one = new NpyArray([3, 256, 256], all.Data[..(3 * 256 * 256)]);
         var path = Path.Combine(dir, "one.npy");
@@ -39,6 +41,8 @@ public class MetricsCommandTests
         using var printed = JsonDocument.Parse(r.Stdout);
         Assert.Equal(80.0, printed.RootElement.GetProperty("psnr")[0].GetDouble(), 3);
         Assert.Equal(1.0, printed.RootElement.GetProperty("ssim")[0].GetDouble(), 5);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
