@@ -1,3 +1,4 @@
+using Spgd.Core.Checkpoints;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -76,6 +77,32 @@ public sealed class Lpips : IDisposable
             lin[k] = Take(linear, key, [1, StageChannels[k], 1, 1], "LPIPS linear").to(device);
         }
         return new Lpips(stages, lin, device);
+    }
+
+    /// <summary>Loads LPIPS from weight files (torch.save zip/legacy or safetensors; see <see cref="CheckpointReader"/>).</summary>
+    /// <param name="vggPath">VGG16 weights, e.g. torchvision's <c>vgg16-397923af.pth</c>.</param>
+    /// <param name="linearPath">LPIPS v0.1 linear weights, e.g. the <c>lpips</c> package's <c>weights/v0.1/vgg.pth</c>.</param>
+    /// <param name="device">Where the network runs.</param>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is not a checkpoint.</exception>
+    /// <exception cref="ArgumentException">A weight is missing or misshapen; the message names the file and the key.</exception>
+    public static Lpips Load(string vggPath, string linearPath, Device? device = null)
+    {
+        var vgg = CheckpointReader.Load(vggPath);
+        var linear = CheckpointReader.Load(linearPath);
+        try
+        {
+            return FromStateDicts(vgg, linear, device);
+        }
+        catch (ArgumentException e)
+        {
+            var file = e.Message.StartsWith("VGG16", StringComparison.Ordinal) ? vggPath : linearPath;
+            throw new ArgumentException($"{file}: {e.Message}", e);
+        }
+        finally
+        {
+            foreach (var t in vgg.Values.Concat(linear.Values)) t.Dispose();
+        }
     }
 
     /// <summary>LPIPS distance of each image of <paramref name="candidate"/> to <paramref name="reference"/>
