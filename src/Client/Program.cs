@@ -6,6 +6,7 @@ using Spgd.Client.Commands;
 var root = new RootCommand("spgd: SPGD image restoration (low-level tools and cluster client)");
 Command[] commands =
 [
+    UnetCommand.Create(),
     OperatorCommand.Create(),
     MetricsCommand.Create(),
 ];

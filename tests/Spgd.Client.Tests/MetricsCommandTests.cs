@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Spgd.Core.Arrays;
+using Spgd.Core.Checkpoints;
+using Spgd.Core.Tests.Metrics;
 using Spgd.Tests;
 
 namespace Spgd.Client.Tests;
@@ -44,6 +46,38 @@ public class MetricsCommandTests
         }
         finally { Directory.Delete(dir, true); }
     }
+
+    [Fact]
+    public void PrintsLpipsWhenGivenWeightFiles()
+    {
+        var dir = TestPaths.NewTempDir();
+        try
+        {
+            var vgg = Path.Combine(dir, "vgg16.safetensors");
+            CheckpointReader.SaveSafetensors(vgg, SyntheticVgg16.StateDict());
+            var r = SpgdProcess.Run("metrics", "--reference", TestPaths.Fixture("metrics", "reference.npy"),
+                "--candidate", TestPaths.Fixture("metrics", "noisy.npy"), "--lpips-vgg", vgg, "--lpips-lin", TestPaths.Fixture("lpips", "lpips_v0.1_vgg.pth"));
+            Assert.True(r.ExitCode == 0, r.ToString());
+            using var printed = JsonDocument.Parse(r.Stdout);
+            using var expected = JsonDocument.Parse(File.ReadAllText(TestPaths.Fixture("lpips", "expected.json")));
+            var want = expected.RootElement.GetProperty("noisy").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            var got = printed.RootElement.GetProperty("lpips").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            Assert.Equal(want.Length, got.Length);
+            for (int i = 0; i < want.Length; i++) Assert.True(Math.Abs(want[i] - got[i]) < 1e-4, $"lpips[{i}]: {want[i]} vs {got[i]}");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void OneLpipsFileWithoutTheOtherIsRejected() =>
+        SpgdProcess.AssertCleanFailure(SpgdProcess.Run("metrics", "--reference", TestPaths.Fixture("metrics", "reference.npy"),
+            "--candidate", TestPaths.Fixture("metrics", "noisy.npy"), "--lpips-lin", TestPaths.Fixture("lpips", "lpips_v0.1_vgg.pth")), "--lpips-vgg");
+
+    [Fact]
+    public void WrongLpipsWeightsAreNamed() =>
+        SpgdProcess.AssertCleanFailure(SpgdProcess.Run("metrics", "--reference", TestPaths.Fixture("metrics", "reference.npy"),
+            "--candidate", TestPaths.Fixture("metrics", "noisy.npy"), "--lpips-vgg", TestPaths.Fixture("lpips", "lpips_v0.1_vgg.pth"),
+            "--lpips-lin", TestPaths.Fixture("lpips", "lpips_v0.1_vgg.pth")), "features.0.weight");
 
     [Fact]
     public void MismatchedShapesFailCleanly() =>

@@ -13,10 +13,13 @@ public static class MetricsCommand
     {
         var reference = CliOptions.ExistingFile("--reference", "Ground-truth images, .npy (N,3,H,W) or (3,H,W) in [-1, 1]");
         var candidate = CliOptions.ExistingFile("--candidate", "Images to score, .npy of the same shape in [-1, 1]");
+        var lpipsOptions = new LpipsOptions();
+        var device = DeviceOption.Create();
         var command = new Command("metrics", "Print per-image PSNR, SSIM and LPIPS (piq's definitions) as JSON")
         {
-            reference, candidate,
+            reference, candidate, device,
         };
+        lpipsOptions.AddTo(command);
         command.SetAction(parse =>
         {
             string referencePath = parse.GetValue(reference)!, candidatePath = parse.GetValue(candidate)!;
@@ -24,7 +27,7 @@ public static class MetricsCommand
             using var y = TensorFiles.ReadImages(candidatePath, "--candidate");
             if (!x.shape.SequenceEqual(y.shape))
                 throw new CliInputException($"--candidate {candidatePath} has shape {TensorFiles.ShapeText(y.shape)}, --reference {referencePath} has {TensorFiles.ShapeText(x.shape)}; they must match");
-            using var metrics = new MetricSet();
+            using var metrics = new MetricSet(lpipsOptions.Create(parse, DeviceOption.Resolve(parse.GetValue(device)!)));
             Print(metrics.Compute(x, y));
             return 0;
         });
