@@ -69,15 +69,15 @@ public sealed class SpgdSampler
         for (var i = 0; i < _schedule.Steps; i++)
         {
             using var stepScope = NewDisposeScope();
-            var next = OuterStep(i, x, y, op, ct, ref runEvaluations, out var x0Hat, out var loss);
-            onStep?.Invoke(new SamplerStep(i, _schedule.Sigmas[i], x0Hat, loss, next, _schedule.Steps, runEvaluations));
+            var next = OuterStep(i, x, y, op, ct, ref runEvaluations, out var refined, out var x0Hat, out var loss);
+            onStep?.Invoke(new SamplerStep(i, _schedule.Sigmas[i], x0Hat, loss, next, refined, _schedule.Steps, runEvaluations));
             x = stepScope.MoveToOuter(next);
         }
         return runScope.MoveToOuter(x);
     }
 
     private Tensor OuterStep(int i, Tensor xt, Tensor y, ForwardOperator op, CancellationToken ct, ref long runEvaluations,
-        out Tensor x0Hat, out double loss)
+        out Tensor refined, out Tensor x0Hat, out double loss)
     {
         var sigma = _schedule.Sigmas[i];
         var lr = _learningRates.At(i);
@@ -88,6 +88,7 @@ public sealed class SpgdSampler
         var x = xt;
         Tensor score = null!;
         x0Hat = null!;
+        refined = null!;
         loss = double.NaN;
         try
         {
@@ -126,6 +127,7 @@ public sealed class SpgdSampler
                     loss = objective.item<float>();
                 }
             }
+            refined = x;
             return x + score * _schedule.StepFactors[i] * 0.5;
         }
         finally
