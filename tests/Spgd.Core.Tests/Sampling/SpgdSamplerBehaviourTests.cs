@@ -1,3 +1,4 @@
+using Spgd.Core.Operators;
 using Spgd.Core.Sampling;
 using Spgd.Core.Tests.TestSupport;
 using TorchSharp;
@@ -9,14 +10,13 @@ public class SpgdSamplerBehaviourTests
 {
     private static readonly SpgdOptions Small = new() { Steps = 4, Warmup = 2, LearningRate = 2.5 };
 
-    private static (Tensor Start, Tensor Y, MaskOperator Op) Problem(int batch, ulong seed)
+    private static (Tensor Start, Tensor Y, ForwardOperator Op) Problem(int batch, ulong seed)
     {
-        var prior = SpgdFixtureRun.FixturePrior;
-        var clean = prior.Sample(batch, 16, seed);
+        var clean = SpgdFixtureRun.FixturePrior.Sample(batch, 16, seed);
+        var op = OperatorFactory.Create(new OperatorSettings(TaskNames.InpaintingRandom, 0.01) { DropFraction = 0.5 }, 16, 16, seed);
         using var generator = new Generator(seed + 100, CPU);
-        var mask = (rand([1, 1, 16, 16], generator: generator) > 0.5).to(ScalarType.Float32);
         var start = 100 * randn(clean.shape, generator: generator);
-        return (start, clean * mask, new MaskOperator(mask));
+        return (start, Measurement.Simulate(op, clean, 0.01, seed + 200), op);
     }
 
     [Fact]
