@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Spgd.Core.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -138,6 +139,38 @@ public sealed class SpectralGaussianPrior : IDenoiser
             sxx += (xs[i] - mx) * (xs[i] - mx);
         }
         return new SpectralGaussianPrior(sumSquares / pixels, -sxy / sxx);
+    }
+
+    /// <summary>File extensions <see cref="Fit(string, int)"/> reads.</summary>
+    public static IReadOnlyList<string> ImageExtensions { get; } = [".png", ".jpg", ".jpeg", ".bmp", ".tga"];
+
+    /// <summary>
+    /// Fits (v, α) to every image in <paramref name="folder"/> (not recursive; extensions in <see cref="ImageExtensions"/>),
+    /// each loaded with <see cref="ImageIO.Load"/> at <paramref name="size"/>² (see <see cref="Fit(IEnumerable{Tensor})"/>).
+    /// </summary>
+    /// <exception cref="DirectoryNotFoundException">No such folder.</exception>
+    /// <exception cref="ArgumentException">The folder holds no images.</exception>
+    /// <exception cref="InvalidDataException">An image cannot be decoded (the message names it).</exception>
+    public static SpectralGaussianPrior Fit(string folder, int size = 256)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: folder not found");
+        var files = Directory.EnumerateFiles(folder)
+            .Where(f => ImageExtensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (files.Count == 0)
+            throw new ArgumentException($"{folder}: no images to fit the prior to (looked for {string.Join(", ", ImageExtensions)}).", nameof(folder));
+        return Fit(LoadEach(files, size));
+    }
+
+    private static IEnumerable<Tensor> LoadEach(IEnumerable<string> files, int size)
+    {
+        foreach (var file in files)
+        {
+            using var image = ImageIO.Load(file, size);
+            yield return image;
+        }
     }
 
     private Tensor BuildSpectrum(int n, Device device)

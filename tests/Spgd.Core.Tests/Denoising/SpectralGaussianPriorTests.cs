@@ -1,4 +1,5 @@
 using Spgd.Core.Denoising;
+using Spgd.Tests;
 using Xunit.Abstractions;
 using Spgd.Core.Tests.TestSupport;
 using TorchSharp;
@@ -89,6 +90,17 @@ public class SpectralGaussianPriorTests(ITestOutputHelper output)
         // DC term carries much of the variance).
         Assert.True(Math.Abs(fitted.Alpha - alpha) < 0.03, $"α: fitted {fitted.Alpha:f4}, true {alpha}");
         Assert.True(Math.Abs(fitted.Variance / variance - 1) < 0.15, $"v: fitted {fitted.Variance:f4}, true {variance}");
+    }
+
+    [Fact]
+    public void FitsTheFfhqDemoFolder()
+    {
+        var fitted = SpectralGaussianPrior.Fit(TestPaths.FfhqDemo, size: 128);
+        output.WriteLine($"ffhq-demo at 128²: v {fitted.Variance:f4}, α {fitted.Alpha:f4}");
+        // Measured: v 0.3350, α 3.9097 (in log(|k| + 1/n), whose offset steepens the 1/|k|^2..3 of natural images).
+        Assert.InRange(fitted.Alpha, 3.0, 5.0);
+        Assert.InRange(fitted.Variance, 0.05, 1.0);
+        Assert.Throws<DirectoryNotFoundException>(() => SpectralGaussianPrior.Fit(Path.Combine(TestPaths.FfhqDemo, "missing")));
     }
 
     [Fact]
