@@ -25,7 +25,7 @@ public sealed class RestorationResult : IDisposable
     /// <summary>The denoised estimate x̂₀ of the last outer step, or null if the sampler did not report one.</summary>
     public Tensor? X0Hat { get; }
 
-    /// <summary>Denoiser (network) evaluations the restoration used (T·N for SPGD).</summary>
+    /// <summary>Denoiser (network) evaluations the restoration used (T·N for SPGD, T for DPS).</summary>
     public long NetworkEvaluations { get; }
 
     /// <inheritdoc />

@@ -8,7 +8,7 @@ namespace Spgd.Core.Restoration;
 
 /// <summary>
 /// Runs simulated restorations end to end on one device: builds the operator from the request's seed, simulates the
-/// measurement y, draws x_T = σ_max·n, runs <see cref="SpgdSampler"/> and returns the results on the CPU.
+/// measurement y, draws x_T = σ_max·n, runs the sampler that <see cref="SpgdOptions.Algorithm"/> selects (SPGD by default) and returns the results on the CPU.
 /// </summary>
 /// <remarks>
 /// Deterministic: every random draw comes from a sub-seed of <see cref="RestorationRequest.Seed"/> (see
@@ -39,7 +39,7 @@ public sealed class Restorer(IDenoiser denoiser, Device device)
         var shape = request.Clean.shape;
         if (request.Clean.dim() is not (3 or 4))
             throw new ArgumentException($"The clean image must be [C, H, W] or [B, C, H, W]; got shape [{string.Join(", ", shape)}].", nameof(request));
-        var sampler = new SpgdSampler(_denoiser, request.Sampler);
+        var sampler = PosteriorSamplers.Create(_denoiser, request.Sampler);
 
         using var scope = NewDisposeScope();
         var clean = (request.Clean.dim() == 3 ? request.Clean.unsqueeze(0) : request.Clean).detach().to(ScalarType.Float32).to(_device);

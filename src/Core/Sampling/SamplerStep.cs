@@ -12,7 +12,8 @@ namespace Spgd.Core.Sampling;
 /// <param name="X0Hat">The denoised estimate x̂₀ of the step's last warm-up iteration (NCHW, the sampler's device).</param>
 /// <param name="Loss">L = Σ‖A(x̂₀) − y‖² of that iteration, summed over the batch.</param>
 /// <param name="X">The new iterate x_{t−1} after the denoising step.</param>
-/// <param name="XRefined">x⁽ᴺ⁾, the iterate after the step's N likelihood (warm-up) updates, before the denoising step.</param>
+/// <param name="XRefined">SPGD: x⁽ᴺ⁾, the iterate after the step's N likelihood (warm-up) updates and before the
+/// denoising step. DPS: the denoising (Euler) step's result before the likelihood step.</param>
 /// <param name="TotalSteps">T, the number of outer steps of the run.</param>
 /// <param name="NetworkEvaluations">Denoiser evaluations so far in this run.</param>
 public sealed record SamplerStep(int Step, double Sigma, Tensor X0Hat, double Loss, Tensor X, Tensor XRefined, int TotalSteps, long NetworkEvaluations);

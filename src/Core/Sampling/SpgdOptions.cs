@@ -36,6 +36,12 @@ public sealed record SpgdOptions
     /// <summary>σ_min, the noise level of the last outer step before σ = 0.</summary>
     public double SigmaMin { get; init; } = 0.1;
 
+    /// <summary>Which sampler to run: SPGD (default) or the DPS baseline on the same schedule.</summary>
+    public SamplerAlgorithm Algorithm { get; init; } = SamplerAlgorithm.Spgd;
+
+    /// <summary>DPS only: the likelihood step size ζ (the official DPS configurations use 0.3–1.0).</summary>
+    public double DpsStepSize { get; init; } = 1.0;
+
     /// <summary>The β in effect: <see cref="Beta"/> or the preset's default.</summary>
     public double EffectiveBeta => Beta ?? (Preset == SpgdPreset.Paper ? 0.95 : 0.9);
 
@@ -53,6 +59,8 @@ public sealed record SpgdOptions
         if (DiffStateGradPeriod < 1) problems.Add($"DiffStateGradPeriod must be at least 1; got {DiffStateGradPeriod}.");
         if (!(SigmaMin > 0) || !double.IsFinite(SigmaMin)) problems.Add($"SigmaMin must be positive and finite; got {SigmaMin}.");
         if (!(SigmaMax >= SigmaMin) || !double.IsFinite(SigmaMax)) problems.Add($"SigmaMax must be finite and at least SigmaMin ({SigmaMin}); got {SigmaMax}.");
+        if (!Enum.IsDefined(Algorithm)) problems.Add($"Algorithm must be Spgd or Dps; got {(int)Algorithm}.");
+        if (!(DpsStepSize >= 0) || !double.IsFinite(DpsStepSize)) problems.Add($"DpsStepSize (ζ) must be finite and at least 0; got {DpsStepSize}.");
         return problems;
     }
 

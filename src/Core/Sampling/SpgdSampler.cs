@@ -18,7 +18,7 @@ namespace Spgd.Core.Sampling;
 /// grad. Each iteration runs in its own dispose scope, so memory stays flat over a run. Not thread-safe: use one
 /// sampler per concurrent run.
 /// </remarks>
-public sealed class SpgdSampler
+public sealed class SpgdSampler : IPosteriorSampler
 {
     private readonly IDenoiser _denoiser;
     private readonly EdmSchedule _schedule;
