@@ -100,4 +100,17 @@ public class SpgdSamplerBehaviourTests
         Assert.Equal(0.95, new SpgdOptions().EffectiveBeta);
         Assert.Equal(0.9, new SpgdOptions { Preset = SpgdPreset.Reference }.EffectiveBeta);
     }
+
+    [Fact]
+    public void LeavesNoLiveTensorsBehind()
+    {
+        var (start, y, op) = Problem(1, 6);
+        var options = Small with { DiffStateGradTau = 0.9 };
+        new SpgdSampler(SpgdFixtureRun.FixturePrior, options).Sample(start, y, op).Dispose(); // warms the spectrum cache
+        var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var result = new SpgdSampler(SpgdFixtureRun.FixturePrior, options).Sample(start, y, op, step => _ = step.X0Hat.sum().item<float>());
+        Assert.Equal(before + 1, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        result.Dispose();
+        Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
 }
