@@ -63,6 +63,8 @@ public sealed class SpgdSampler : IPosteriorSampler
         ArgumentNullException.ThrowIfNull(xStart);
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(op);
+        if (xStart.dim() != 4)
+            throw new ArgumentException($"xStart must be an NCHW batch; got shape [{string.Join(", ", xStart.shape)}].", nameof(xStart));
         using var runScope = NewDisposeScope();
         var x = xStart.detach();
         long runEvaluations = 0;
@@ -71,7 +73,10 @@ public sealed class SpgdSampler : IPosteriorSampler
             using var stepScope = NewDisposeScope();
             var next = OuterStep(i, x, y, op, ct, ref runEvaluations, out var refined, out var x0Hat, out var loss);
             onStep?.Invoke(new SamplerStep(i, _schedule.Sigmas[i], x0Hat, loss, next, refined, _schedule.Steps, runEvaluations));
+            // Free x_t now rather than at the end of the run, so memory stays flat over T.
+            var previous = x;
             x = stepScope.MoveToOuter(next);
+            previous.Dispose();
         }
         return runScope.MoveToOuter(x);
     }

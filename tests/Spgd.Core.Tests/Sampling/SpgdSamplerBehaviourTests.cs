@@ -108,7 +108,14 @@ public class SpgdSamplerBehaviourTests
         var options = Small with { DiffStateGradTau = 0.9 };
         new SpgdSampler(SpgdFixtureRun.FixturePrior, options).Sample(start, y, op).Dispose(); // warms the spectrum cache
         var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        var result = new SpgdSampler(SpgdFixtureRun.FixturePrior, options).Sample(start, y, op, step => _ = step.X0Hat.sum().item<float>());
+        var live = new List<long>();
+        var result = new SpgdSampler(SpgdFixtureRun.FixturePrior, options).Sample(start, y, op, step =>
+        {
+            _ = step.X0Hat.sum().item<float>();
+            live.Add(DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+        });
+        // Flat memory: as many live tensors after the last outer step as after the first.
+        Assert.Equal(live[0], live[^1]);
         Assert.Equal(before + 1, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
         result.Dispose();
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
