@@ -120,4 +120,22 @@ public class SpgdSamplerBehaviourTests
         result.Dispose();
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
+
+    [Fact]
+    public void DiffStateGradPeriodSkipsTheOtherOuterSteps()
+    {
+        var (start, y, op) = Problem(1, 7);
+        List<float[]> Run(SpgdOptions o)
+        {
+            var states = new List<float[]>();
+            using var _ = new SpgdSampler(SpgdFixtureRun.FixturePrior, o).Sample(start, y, op, s => states.Add(s.X.data<float>().ToArray()));
+            return states;
+        }
+        var everyStep = Run(Small with { DiffStateGradTau = 0.5 });
+        var everyOther = Run(Small with { DiffStateGradTau = 0.5, DiffStateGradPeriod = 2 });
+        var never = Run(Small);
+        Assert.Equal(everyStep[0], everyOther[0]);  // both project at step 0
+        Assert.NotEqual(everyStep[1], everyOther[1]); // only one projects at step 1
+        Assert.NotEqual(never[0], everyOther[0]);
+    }
 }
