@@ -14,7 +14,7 @@ namespace Spgd.Core.Denoising;
 /// </summary>
 /// <remarks>
 /// The fixtures' JSON text writes P = v·n·w/Σw, but <c>prior/denoised_sigma0.7.npy</c> matches v·n²·w/Σw
-/// (relative L2 error ~1e-7, versus ~0.2 for v·n·w/Σw; see <c>SpectralGaussianPriorTests</c>), which is also
+/// (measured relative L2 error 1.3e-7, versus 0.66 for v·n·w/Σw; see <c>SpectralGaussianPriorTests</c>), which is also
 /// the normalisation that makes v the per-pixel variance (Parseval: mean pixel variance = ΣP/n²).
 /// Thread-safe: the spectrum is computed once per (size, device) and shared.
 /// </remarks>
