@@ -7,7 +7,9 @@ var root = new RootCommand("spgd: SPGD image restoration (low-level tools and cl
 Command[] commands =
 [
     UnetCommand.Create(),
+    DenoiseCommand.Create(),
     OperatorCommand.Create(),
+    RestoreCommand.Create(),
     MetricsCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);

@@ -49,7 +49,8 @@ public static class CliApp
                 ReportError("cancelled");
                 return Cancelled;
             // Our own and the Core's input checks: their messages already say what, where and why.
-            case CliInputException or ArgumentException or Spgd.Core.Checkpoints.StateDictMismatchException or FileNotFoundException or DirectoryNotFoundException
+            case CliInputException or ArgumentException or Spgd.Core.Checkpoints.StateDictMismatchException
+                or Spgd.Core.Sampling.SamplerDivergedException or FileNotFoundException or DirectoryNotFoundException
                 or InvalidDataException or FormatException or NotSupportedException or KeyNotFoundException
                 or UnauthorizedAccessException or IOException:
                 ReportError(MessageOf(Unwrap(e)));
