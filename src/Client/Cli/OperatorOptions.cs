@@ -24,7 +24,7 @@ public sealed class OperatorOptions
     public Option<string> Kernel { get; } = CliOptions.ExistingFile("--kernel", "Blur kernel, .npy (K,K) with odd K (default: generated; motion blur from --seed)", required: false);
 
     /// <summary>--seed: draws the mask, kernel and measurement noise.</summary>
-    public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of every random draw (mask, motion kernel, noise)", DefaultValueFactory = _ => 0UL };
+    public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of every random draw: mask, motion kernel (and with --image the measurement noise and x_T)", DefaultValueFactory = _ => 0UL };
 
     /// <summary>Adds the options to <paramref name="command"/>, with a check that a mask/kernel suits the task.</summary>
     public void AddTo(Command command)
