@@ -22,6 +22,12 @@ public static class BootstrapInterval
     /// images were chosen and the sampler's run-to-run noise. With one run per image this is the plain bootstrap
     /// (a single run is not resampled, so <see cref="OfMean(IReadOnlyList{double}, ulong, int, double)"/> gives the same interval).
     /// </summary>
+    /// <remarks>
+    /// Conservative by design: the image-level draw already carries the run noise present in each observed image mean,
+    /// and re-drawing runs adds about (r−1)/r² of the within-image variance once more (Davison and Hinkley 1997, §3.8).
+    /// With a few runs per image and image-to-image spread larger than run noise, the widening is small; an interval
+    /// that errs wide is preferred to one that makes a difference of noise look real.
+    /// </remarks>
     /// <param name="runsPerImage">For each image (in a fixed order: the order is part of what the seed reproduces), its runs' values; at least one each.</param>
     /// <param name="seed">Seed of the resampling.</param>
     /// <param name="resamples">Number of bootstrap resamples B.</param>
@@ -38,24 +44,26 @@ public static class BootstrapInterval
             if (!runsPerImage[i].All(double.IsFinite)) throw new ArgumentException($"Image {i} has a non-finite value.", nameof(runsPerImage));
         }
 
+        // Arrays, not the interface lists: this loop runs images × runs × B times (10⁷ for 1,000 images × 4 runs).
+        var images = runsPerImage.Select(r => r.ToArray()).ToArray();
         var rng = new SplitMix64(seed);
         var means = new double[resamples];
-        var n = runsPerImage.Count;
+        var n = images.Length;
         for (var b = 0; b < resamples; b++)
         {
             double sum = 0;
             for (var i = 0; i < n; i++)
             {
-                var runs = runsPerImage[rng.NextInt(n)];
-                if (runs.Count == 1)
+                var runs = images[rng.NextInt(n)];
+                if (runs.Length == 1)
                 {
                     sum += runs[0];
                     continue;
                 }
 
                 double imageSum = 0;
-                for (var r = 0; r < runs.Count; r++) imageSum += runs[rng.NextInt(runs.Count)];
-                sum += imageSum / runs.Count;
+                for (var r = 0; r < runs.Length; r++) imageSum += runs[rng.NextInt(runs.Length)];
+                sum += imageSum / runs.Length;
             }
 
             means[b] = sum / n;
