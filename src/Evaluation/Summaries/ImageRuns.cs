@@ -15,8 +15,8 @@ internal sealed record ImageRuns(string ImageId, IReadOnlyList<ItemRecord> Runs)
         {
             if (!items.Add(r.ItemId)) throw new ArgumentException($"Item '{r.ItemId}' is recorded twice.", nameof(records));
             if (r.Run < 0) throw new ArgumentException($"Item '{r.ItemId}' has negative run {r.Run}.", nameof(records));
-            if (!r.Failed && (r.Psnr is null || r.Ssim is null))
-                throw new ArgumentException($"Item '{r.ItemId}' succeeded but lacks PSNR or SSIM.", nameof(records));
+            if (!r.Failed && r.Psnr is null)
+                throw new ArgumentException($"Item '{r.ItemId}' succeeded but has no PSNR.", nameof(records));
             if (!groups.TryGetValue(r.ImageId, out var list)) groups[r.ImageId] = list = [];
             list.Add(r);
         }

@@ -4,8 +4,8 @@ namespace Spgd.Evaluation.Summaries;
 /// <param name="ItemId">Unique item id within the job.</param>
 /// <param name="ImageId">The image (a manifest entry) the item restored.</param>
 /// <param name="Run">Run index of the image, 0-based.</param>
-/// <param name="Psnr">PSNR in dB; null when failed.</param>
-/// <param name="Ssim">SSIM; null when failed.</param>
+/// <param name="Psnr">PSNR in dB; null only when failed.</param>
+/// <param name="Ssim">SSIM; null when failed or not measured.</param>
 /// <param name="Lpips">LPIPS when measured; null when failed or not measured.</param>
 /// <param name="FailureReason">Why the item failed, or null when it succeeded.</param>
 public sealed record ItemRecord(string ItemId, string ImageId, int Run, double? Psnr, double? Ssim, double? Lpips = null, string? FailureReason = null)

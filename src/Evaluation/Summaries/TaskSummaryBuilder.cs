@@ -14,7 +14,7 @@ public static class TaskSummaryBuilder
     /// <param name="manifestDigest">Digest of the job's manifest (named in the summary), or null when there is none.</param>
     /// <param name="records">Every recorded item of the task, succeeded or failed, each once.</param>
     /// <param name="options">Best-of-K and bootstrap settings; <see cref="SummaryOptions.Default"/> when null.</param>
-    /// <exception cref="ArgumentException">Duplicate items or (image, run) pairs, succeeded items without PSNR/SSIM, or
+    /// <exception cref="ArgumentException">Duplicate items or (image, run) pairs, succeeded items without PSNR, or
     /// records that do not fit the best-of-K rule.</exception>
     public static TaskStatistics Build(string task, string? manifestDigest, IEnumerable<ItemRecord> records, SummaryOptions? options = null)
     {

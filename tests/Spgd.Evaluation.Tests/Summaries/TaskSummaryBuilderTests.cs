@@ -76,11 +76,13 @@ public class TaskSummaryBuilderTests
     }
 
     [Fact]
-    public void Duplicate_runs_and_succeeded_items_without_metrics_are_refused()
+    public void Duplicate_runs_and_succeeded_items_without_psnr_are_refused()
     {
         Assert.Throws<ArgumentException>(() => TaskSummaryBuilder.Build("t", "d",
             [ItemRecord.Success("a", "img", 0, 30, 0.9), ItemRecord.Success("b", "img", 0, 31, 0.9)]));
         Assert.Throws<ArgumentException>(() => TaskSummaryBuilder.Build("t", "d", [new ItemRecord("a", "img", 0, null, 0.9)]));
+        var noSsim = TaskSummaryBuilder.Build("t", "d", [new ItemRecord("a", "img", 0, 30, null), new ItemRecord("b", "img2", 0, 31, null)]);
+        Assert.Equal(["psnr"], noSsim.Metrics.Select(m => m.Metric));
     }
 
     [Fact]
