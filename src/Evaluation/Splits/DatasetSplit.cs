@@ -24,6 +24,17 @@ public sealed record DatasetSplit(string Name, string Description, int ImageSize
         return FileNames;
     }
 
+    /// <summary>
+    /// Checks that <paramref name="source"/> (a folder or blob prefix) holds every file of the split, then hashes them in
+    /// split order: the entries of the manifest of a job over this split. Call it before the job starts.
+    /// </summary>
+    /// <exception cref="MissingManifestFilesException">Files are missing; nothing is hashed and the message names the split.</exception>
+    public async Task<IReadOnlyList<ManifestEntry>> ManifestEntriesAsync(IManifestSource source, CancellationToken cancellationToken = default)
+    {
+        var names = Resolve(await source.ListAsync(cancellationToken), source.Location);
+        return await ManifestEntries.FromSourceAsync(source, names, cancellationToken);
+    }
+
     /// <summary>Full paths of the split's files inside <paramref name="folder"/>, in evaluation order.</summary>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="MissingManifestFilesException">Some files are missing (see <see cref="Resolve(IEnumerable{string}, string)"/>).</exception>

@@ -66,6 +66,20 @@ public class DatasetSplitsTests
     }
 
     [Fact]
+    public async Task Manifest_entries_of_a_split_are_hashed_in_split_order_or_refused_before_hashing()
+    {
+        var split = DatasetSplits.FfhqVal1k;
+        using var data = new Manifests.TestDataset(split.FileNames.Reverse().ToArray());
+        var entries = await split.ManifestEntriesAsync(new FolderManifestSource(data.Folder));
+        Assert.Equal(split.FileNames, entries.Select(e => e.Name));
+
+        File.Delete(data.PathOf("00500.png"));
+        var e = await Assert.ThrowsAsync<MissingManifestFilesException>(() => split.ManifestEntriesAsync(new FolderManifestSource(data.Folder)));
+        Assert.Contains("split 'ffhq-val-1k'", e.Message);
+        Assert.Equal(["00500.png"], e.Missing);
+    }
+
+    [Fact]
     public void Unknown_split_names_the_known_ones()
     {
         var e = Assert.Throws<KeyNotFoundException>(() => DatasetSplits.Get("celeba"));
