@@ -85,10 +85,12 @@ public static class ManifestJson
     {
         using var doc = JsonDocument.Parse(utf8.ToArray());
         var root = doc.RootElement;
-        var format = root.GetProperty("format").GetString();
+        JsonElement Field(JsonElement obj, string name) =>
+            obj.TryGetProperty(name, out var v) ? v : throw new InvalidDataException($"Manifest '{origin}' lacks the field '{name}'.");
+        var format = root.TryGetProperty("format", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
         if (format != Format) throw new InvalidDataException($"Manifest '{origin}' has format '{format}', expected '{Format}'.");
-        var entries = root.GetProperty("entries").EnumerateArray()
-            .Select(e => new ManifestEntry(e.GetProperty("name").GetString()!, e.GetProperty("bytes").GetInt64(), e.GetProperty("sha256").GetString()!))
+        var entries = Field(root, "entries").EnumerateArray()
+            .Select(e => new ManifestEntry(Field(e, "name").GetString()!, Field(e, "bytes").GetInt64(), Field(e, "sha256").GetString()!))
             .ToList();
         var seeds = root.TryGetProperty("seeds", out var s) && s.ValueKind == JsonValueKind.Object
             ? s.EnumerateObject().ToDictionary(p => p.Name, p => ulong.Parse(p.Value.GetString()!, NumberStyles.None, CultureInfo.InvariantCulture), StringComparer.Ordinal)
@@ -97,14 +99,14 @@ public static class ManifestJson
         var manifest = new DatasetManifest
         {
             Entries = entries,
-            Model = root.GetProperty("model").GetString()!,
+            Model = Field(root, "model").GetString()!,
             Spec = spec,
-            SoftwareVersion = root.GetProperty("softwareVersion").GetString()!,
+            SoftwareVersion = Field(root, "softwareVersion").GetString()!,
             Seeds = seeds,
             Split = OptionalString(root, "split"),
             Source = OptionalString(root, "source"),
         };
-        var recorded = root.GetProperty("digest").GetString();
+        var recorded = Field(root, "digest").GetString();
         if (recorded != manifest.Digest)
             throw new InvalidDataException($"Manifest '{origin}' records digest {recorded} but its model and entries hash to {manifest.Digest}: the file was edited.");
         return manifest;

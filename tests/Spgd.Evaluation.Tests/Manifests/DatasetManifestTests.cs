@@ -143,6 +143,22 @@ public class DatasetManifestTests
     }
 
     [Fact]
+    public void Load_names_a_missing_field_and_a_foreign_format()
+    {
+        using var data = new TestDataset("a.png");
+        var path = Path.Combine(data.Folder, "manifest.json");
+        TestDataset.Manifest(ManifestEntries.FromFolder(data.Folder)).Save(path);
+        var json = File.ReadAllText(path);
+
+        File.WriteAllText(path, json.Replace("\"model\"", "\"weights\""));
+        Assert.Contains("lacks the field 'model'", Assert.Throws<InvalidDataException>(() => DatasetManifest.Load(path)).Message);
+        File.WriteAllText(path, json.Replace("spgd-manifest/1", "other/2"));
+        Assert.Contains("format 'other/2'", Assert.Throws<InvalidDataException>(() => DatasetManifest.Load(path)).Message);
+        File.WriteAllText(path, "{ not json");
+        Assert.Contains("malformed", Assert.Throws<InvalidDataException>(() => DatasetManifest.Load(path)).Message);
+    }
+
+    [Fact]
     public void Invalid_entries_are_rejected_with_the_name()
     {
         var tab = Assert.Throws<ArgumentException>(() => TestDataset.Manifest([new("a\tb.png", 1, new string('a', 64))]));
