@@ -30,29 +30,27 @@ public class DatasetSplitsTests
     [Fact]
     public void Resolve_returns_full_paths_in_split_order_and_ignores_extra_files()
     {
-        var split = DatasetSplits.FfhqVal1k;
-        using var data = new Manifests.TestDataset([.. split.FileNames, "01000.png", "LICENSE.txt"]);
+        var split = new DatasetSplit("tiny", "three images", 64, ["b.png", "a.png", "c.png"], "test");
+        using var data = new Manifests.TestDataset("a.png", "b.png", "c.png", "d.png", "LICENSE.txt");
 
-        var paths = DatasetSplits.Resolve("ffhq-val-1k", data.Folder);
-
-        Assert.Equal(split.FileNames.Select(data.PathOf), paths);
+        Assert.Equal(split.FileNames.Select(data.PathOf), split.Resolve(data.Folder));
     }
 
     [Fact]
     public void Resolve_refuses_and_lists_the_missing_files_first_ten_and_count()
     {
+        // Only the first ten FFHQ images are present: 990 are missing.
         var split = DatasetSplits.FfhqVal1k;
-        var gone = split.FileNames.Where((_, i) => i % 50 == 7).ToList(); // 20 files
-        using var data = new Manifests.TestDataset(split.FileNames.Except(gone).ToArray());
+        using var data = new Manifests.TestDataset(split.FileNames.Take(10).ToArray());
 
         var e = Assert.Throws<MissingManifestFilesException>(() => DatasetSplits.Resolve("ffhq-val-1k", data.Folder));
 
-        Assert.Equal(gone, e.Missing);
-        Assert.Contains("20 of 1000 files of split 'ffhq-val-1k'", e.Message);
-        Assert.Contains("00007.png", e.Message);
-        Assert.Contains(gone[9], e.Message);
-        Assert.DoesNotContain(gone[10], e.Message);
-        Assert.Contains("10 more", e.Message);
+        Assert.Equal(split.FileNames.Skip(10), e.Missing);
+        Assert.Contains("990 of 1000 files of split 'ffhq-val-1k'", e.Message);
+        Assert.Contains("00010.png", e.Message);
+        Assert.Contains("00019.png", e.Message);
+        Assert.DoesNotContain("00020.png", e.Message);
+        Assert.Contains("980 more", e.Message);
     }
 
     [Fact]
@@ -69,12 +67,12 @@ public class DatasetSplitsTests
     public async Task Manifest_entries_of_a_split_are_hashed_in_split_order_or_refused_before_hashing()
     {
         var split = DatasetSplits.FfhqVal1k;
-        using var data = new Manifests.TestDataset(split.FileNames.Reverse().ToArray());
-        var entries = await split.ManifestEntriesAsync(new FolderManifestSource(data.Folder));
+        var blobs = split.FileNames.ToDictionary(n => n, Manifests.TestDataset.ContentOf);
+        var entries = await split.ManifestEntriesAsync(new Manifests.MemorySource("blob:ffhq/00000/", blobs));
         Assert.Equal(split.FileNames, entries.Select(e => e.Name));
 
-        File.Delete(data.PathOf("00500.png"));
-        var e = await Assert.ThrowsAsync<MissingManifestFilesException>(() => split.ManifestEntriesAsync(new FolderManifestSource(data.Folder)));
+        blobs.Remove("00500.png");
+        var e = await Assert.ThrowsAsync<MissingManifestFilesException>(() => split.ManifestEntriesAsync(new Manifests.MemorySource("blob:ffhq/00000/", blobs)));
         Assert.Contains("split 'ffhq-val-1k'", e.Message);
         Assert.Equal(["00500.png"], e.Missing);
     }
