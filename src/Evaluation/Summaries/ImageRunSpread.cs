@@ -6,6 +6,6 @@ namespace Spgd.Evaluation.Summaries;
 /// <param name="Runs">Succeeded runs measured.</param>
 /// <param name="Mean">Mean over the runs.</param>
 /// <param name="Std">Sample standard deviation over the runs (n − 1).</param>
-/// <param name="Min">Worst or best run, whichever is smaller.</param>
-/// <param name="Max">The larger extreme.</param>
+/// <param name="Min">Smallest value over the runs.</param>
+/// <param name="Max">Largest value over the runs.</param>
 public sealed record ImageRunSpread(string ImageId, string Metric, int Runs, double Mean, double Std, double Min, double Max);
