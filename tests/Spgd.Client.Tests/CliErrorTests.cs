@@ -23,11 +23,16 @@ public class CliErrorTests
             "--candidate", TestPaths.Fixture("metrics", "noisy.npy")), "/no/such/file.npy");
 
     [Fact]
+    public void OutputThatIsADirectoryIsRejectedBeforeAnyWork() =>
+        SpgdProcess.AssertCleanFailure(SpgdProcess.Run("operator", "--task", "hdr", "--input", TestPaths.Fixture("operators", "x.npy"),
+            "--output", Path.GetTempPath()), "is a directory");
+
+    [Fact]
     public void HelpSucceedsAndListsTheCommands()
     {
         var r = SpgdProcess.Run("--help");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("metrics", r.Stdout);
+        foreach (var command in new[] { "unet", "denoise", "operator", "restore", "metrics" }) Assert.Contains(command, r.Stdout);
         Assert.Equal("", r.Stderr);
     }
 }

@@ -31,8 +31,40 @@ public static class TensorFiles
         }
     }
 
-    /// <summary>Writes a tensor as float32 <c>.npy</c>.</summary>
-    public static void Write(string path, Tensor t) => NpyFile.Write(path, NpyArray.FromTensor(t));
+    /// <summary>Checks, before any work, that <paramref name="path"/> can be an output file: creates its folder and
+    /// rejects an existing directory, so a long run does not fail only at the end.</summary>
+    public static void PrepareOutputFile(string path, string option)
+    {
+        if (Directory.Exists(path)) throw new CliInputException($"{option} {path}: is a directory, expected a file path");
+        PrepareOutputDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!, option);
+    }
+
+    /// <summary>Creates the output folder <paramref name="path"/> up front, reporting failure with the option that named it.</summary>
+    public static void PrepareOutputDirectory(string path, string option)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"{option} {path}: cannot create the folder: {e.Message}");
+        }
+    }
+
+    /// <summary>Writes a tensor as float32 <c>.npy</c>; a path that cannot be written is reported with the option that named it.</summary>
+    public static void Write(string path, Tensor t, string option)
+    {
+        var array = NpyArray.FromTensor(t);
+        try
+        {
+            NpyFile.Write(path, array);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliInputException($"{option} {path}: cannot write: {e.Message}");
+        }
+    }
 
     /// <summary>"(2, 3, 64, 64)".</summary>
     public static string ShapeText(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";

@@ -23,13 +23,14 @@ public static class DenoiseCommand
         command.SetAction(parse =>
         {
             var dev = DeviceOption.Resolve(parse.GetValue(device)!);
+            TensorFiles.PrepareOutputFile(parse.GetValue(output)!, "--output");
             using var x = TensorFiles.ReadImages(parse.GetValue(input)!, "--input");
             var denoiser = denoiserOptions.Create(parse, dev);
             using var owned = denoiser as IDisposable;
             using var noGrad = no_grad();
             using var xd = x.to(dev);
             using var denoised = denoiser.Denoise(xd, parse.GetValue(sigma));
-            TensorFiles.Write(parse.GetValue(output)!, denoised);
+            TensorFiles.Write(parse.GetValue(output)!, denoised, "--output");
             return 0;
         });
         return command;

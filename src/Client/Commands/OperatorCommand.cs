@@ -23,12 +23,13 @@ public static class OperatorCommand
         command.SetAction(parse =>
         {
             var dev = DeviceOption.Resolve(parse.GetValue(device)!);
+            TensorFiles.PrepareOutputFile(parse.GetValue(output)!, "--output");
             using var x = TensorFiles.ReadImages(parse.GetValue(input)!, "--input");
             using var op = operatorOptions.Create(parse, (int)x.shape[2], (int)x.shape[3]);
             op.To(dev);
             using var xd = x.to(dev);
             using var y = Measurement.Simulate(op, xd, parse.GetValue(noise), parse.GetValue(operatorOptions.Seed));
-            TensorFiles.Write(parse.GetValue(output)!, y);
+            TensorFiles.Write(parse.GetValue(output)!, y, "--output");
             return 0;
         });
         return command;

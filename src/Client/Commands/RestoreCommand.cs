@@ -76,6 +76,7 @@ public static class RestoreCommand
     private static int RestoreMeasurement(ParseResult parse, OperatorOptions operatorOptions, string measurementPath, string xStartPath, string outputPath,
         IDenoiser denoiser, SpgdOptions options, Device device, CancellationToken ct)
     {
+        TensorFiles.PrepareOutputFile(outputPath, "--output");
         using var x = TensorFiles.ReadImages(xStartPath, "--x-start");
         using var y = TensorFiles.ReadArray(measurementPath, "--measurement").ToTensor();
         using var op = operatorOptions.Create(parse, (int)x.shape[2], (int)x.shape[3]);
@@ -85,7 +86,7 @@ public static class RestoreCommand
         CheckMeasurementShape(op, xd, yd, measurementPath);
         var sampler = PosteriorSamplers.Create(denoiser, options);
         using var restored = sampler.Sample(xd, yd, op, null, ct);
-        TensorFiles.Write(outputPath, restored);
+        TensorFiles.Write(outputPath, restored, "--output");
         return 0;
     }
 
@@ -102,6 +103,7 @@ public static class RestoreCommand
         Device device, CancellationToken ct)
     {
         using var clean = ImageIO.Load(request.Photo, request.Size);
+        TensorFiles.PrepareOutputDirectory(request.OutDir, "--out");
         Console.WriteLine($"restoring {request.Photo} ({request.Size}×{request.Size}): {settings.CanonicalTask}, σ_y {settings.NoiseSigma.ToString(CultureInfo.InvariantCulture)}, " +
                           $"{denoiser.Description}, T {options.Steps} × N {options.Warmup}, seed {request.Seed}");
         var restorer = new Restorer(denoiser, device);
@@ -109,10 +111,9 @@ public static class RestoreCommand
             step => Console.WriteLine(FormattableString.Invariant($"  step {step.Step + 1,3}/{step.TotalSteps}  σ {step.Sigma,9:0.0000}  loss {step.Loss:0.####e+0}")), ct);
         using var restored = result.Restored.clamp(-1, 1);
 
-        Directory.CreateDirectory(request.OutDir);
         ImageIO.SavePng(clean, Path.Combine(request.OutDir, "ground_truth.png"));
         ImageIO.SavePng(restored, Path.Combine(request.OutDir, "restored.png"));
-        TensorFiles.Write(Path.Combine(request.OutDir, "measurement.npy"), result.Measurement);
+        TensorFiles.Write(Path.Combine(request.OutDir, "measurement.npy"), result.Measurement, "--out");
         // A phase-retrieval measurement is a Fourier magnitude, not a picture: it is kept as .npy only.
         if (settings.CanonicalTask != TaskNames.PhaseRetrieval)
             ImageIO.SavePng(result.Measurement, Path.Combine(request.OutDir, "measurement.png"));

@@ -24,6 +24,7 @@ public static class UnetCommand
         command.SetAction(parse =>
         {
             var dev = DeviceOption.Resolve(parse.GetValue(device)!);
+            TensorFiles.PrepareOutputFile(parse.GetValue(output)!, "--output");
             var unetConfig = UNetConfigs.Load(parse.GetValue(config)!);
             string inputPath = parse.GetValue(input)!, timestepsPath = parse.GetValue(timesteps)!;
             using var x = TensorFiles.ReadImages(inputPath, "--input");
@@ -39,7 +40,7 @@ public static class UnetCommand
             using var tt = t.ToTensor().reshape(-1).expand(n).to(dev);
             using var xd = x.to(dev);
             using var result = network.forward(xd, tt);
-            TensorFiles.Write(parse.GetValue(output)!, result);
+            TensorFiles.Write(parse.GetValue(output)!, result, "--output");
             return 0;
         });
         return command;
