@@ -49,32 +49,31 @@ public static class RestoreCommand
             if (r.GetValueOrDefault<double?>() is { } v && !(v >= 0 && double.IsFinite(v)))
                 r.AddError($"--noise-sigma: {v.ToString(CultureInfo.InvariantCulture)} is out of range, expected >= 0");
         });
-        command.Validators.Add(r => CheckForm(r, image, [measurement, xStart, output], [size, noise, outDir, lpipsOptions.Vgg, lpipsOptions.Linear]));
+        command.Validators.Add(r => CheckForm(r, image, outDir, [measurement, xStart, output], [size, noise, outDir, lpipsOptions.Vgg, lpipsOptions.Linear]));
 
         command.SetAction(parse =>
         {
             var dev = DeviceOption.Resolve(parse.GetValue(device)!);
             using var cancel = CancelOnCtrlC();
-            var denoiser = denoiserOptions.Create(parse, dev);
-            using var owned = denoiser as IDisposable;
             var options = samplerOptions.Create(parse);
+            IDenoiser CreateDenoiser() => denoiserOptions.Create(parse, dev);
             if (parse.GetValue(image) is { } photo)
             {
                 var everyday = new Everyday(photo, parse.GetValue(size), parse.GetValue(outDir)!, parse.GetValue(operatorOptions.Seed));
                 var settings = operatorOptions.Settings(parse, parse.GetValue(noise) ?? OperatorSettings.SpgdConfigNoiseSigma(parse.GetValue(operatorOptions.Task)!));
-                using var metrics = new MetricSet(lpipsOptions.Create(parse, dev));
-                return RestorePhoto(everyday, denoiser, settings, options, metrics, dev, cancel.Token);
+                return RestorePhoto(everyday, settings, options, CreateDenoiser, () => lpipsOptions.Create(parse, dev), dev, cancel.Token);
             }
             return RestoreMeasurement(parse, operatorOptions, parse.GetValue(measurement)!, parse.GetValue(xStart)!, parse.GetValue(output)!,
-                denoiser, options, dev, cancel.Token);
+                options, CreateDenoiser, dev, cancel.Token);
         });
         return command;
     }
 
     private sealed record Everyday(string Photo, int Size, string OutDir, ulong Seed);
 
+    // Inputs and outputs are checked before the prior is loaded (a UNet takes a while), so bad paths fail at once.
     private static int RestoreMeasurement(ParseResult parse, OperatorOptions operatorOptions, string measurementPath, string xStartPath, string outputPath,
-        IDenoiser denoiser, SpgdOptions options, Device device, CancellationToken ct)
+        SpgdOptions options, Func<IDenoiser> createDenoiser, Device device, CancellationToken ct)
     {
         TensorFiles.PrepareOutputFile(outputPath, "--output");
         using var x = TensorFiles.ReadImages(xStartPath, "--x-start");
@@ -84,6 +83,8 @@ public static class RestoreCommand
         using var xd = x.to(device);
         using var yd = y.to(device);
         CheckMeasurementShape(op, xd, yd, measurementPath);
+        var denoiser = createDenoiser();
+        using var owned = denoiser as IDisposable;
         var sampler = PosteriorSamplers.Create(denoiser, options);
         using var restored = sampler.Sample(xd, yd, op, null, ct);
         TensorFiles.Write(outputPath, restored, "--output");
@@ -99,11 +100,14 @@ public static class RestoreCommand
             throw new CliInputException($"--measurement {path}: shape {TensorFiles.ShapeText(y.shape)}, but {op.Task} of --x-start gives {TensorFiles.ShapeText(expected)}");
     }
 
-    private static int RestorePhoto(Everyday request, IDenoiser denoiser, OperatorSettings settings, SpgdOptions options, MetricSet metricSet,
-        Device device, CancellationToken ct)
+    private static int RestorePhoto(Everyday request, OperatorSettings settings, SpgdOptions options, Func<IDenoiser> createDenoiser,
+        Func<Lpips?> createLpips, Device device, CancellationToken ct)
     {
         using var clean = ImageIO.Load(request.Photo, request.Size);
         TensorFiles.PrepareOutputDirectory(request.OutDir, "--out");
+        using var metricSet = new MetricSet(createLpips());
+        var denoiser = createDenoiser();
+        using var owned = denoiser as IDisposable;
         Console.WriteLine($"restoring {request.Photo} ({request.Size}×{request.Size}): {settings.CanonicalTask}, σ_y {settings.NoiseSigma.ToString(CultureInfo.InvariantCulture)}, " +
                           $"{denoiser.Description}, T {options.Steps} × N {options.Warmup}, seed {request.Seed}");
         var restorer = new Restorer(denoiser, device);
@@ -146,7 +150,7 @@ public static class RestoreCommand
     }
 
     // The two forms take disjoint inputs; mixing them is an error rather than a silent choice.
-    private static void CheckForm(CommandResult r, Option image, Option[] lowLevel, Option[] everyday)
+    private static void CheckForm(CommandResult r, Option image, Option outDir, Option[] lowLevel, Option[] everyday)
     {
         static bool Given(CommandResult r, Option o) => r.GetResult(o) is { Implicit: false };
         static string Names(IEnumerable<Option> os) => string.Join(", ", os.Select(o => o.Name));
@@ -154,7 +158,7 @@ public static class RestoreCommand
         {
             var mixed = lowLevel.Where(o => Given(r, o)).ToList();
             if (mixed.Count > 0) r.AddError($"--image (everyday form) excludes {Names(mixed)} (low-level form)");
-            else if (!Given(r, everyday[2])) r.AddError("--image needs --out DIR for the results");
+            else if (!Given(r, outDir)) r.AddError("--image needs --out DIR for the results");
         }
         else
         {
