@@ -214,6 +214,11 @@ public sealed class AzureBlobStore : IBlobStore
             MaxDelay = options.MaxRetryDelay,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
+            OnRetry = args =>
+            {
+                if (args.Outcome.Exception is { } ex) options.OnRetry?.Invoke(ex, args.AttemptNumber + 1);
+                return ValueTask.CompletedTask;
+            },
         }).Build();
     }
 

@@ -14,4 +14,7 @@ public sealed class AzureBlobStoreOptions
 
     /// <summary>Time-out of one network request.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Called before each retry with the failure and the retry number (1-based), e.g. to log outages.</summary>
+    public Action<Exception, int>? OnRetry { get; set; }
 }
