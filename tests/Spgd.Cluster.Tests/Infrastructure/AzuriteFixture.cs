@@ -19,6 +19,7 @@ public sealed class AzuriteFixture : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     private readonly StringBuilder _output = new();
+    private readonly ManualResetEventSlim _closed = new();
     private Process? _process;
 
     public AzuriteFixture()
@@ -54,8 +55,9 @@ public sealed class AzuriteFixture : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--location", DataDir, "--silent", "--skipApiVersionCheck", "--loose" })
+        foreach (var arg in new[] { "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), "--location", DataDir, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry" })
             psi.ArgumentList.Add(arg);
+        _closed.Reset();
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {Binary}.");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);
@@ -90,8 +92,13 @@ public sealed class AzuriteFixture : IDisposable
         if (process is null) return;
         try
         {
-            if (graceful && !process.HasExited && SendSignal(process.Id, SigTerm) == 0 && process.WaitForExit(10_000)) { }
-            else if (!process.HasExited) process.Kill(entireProcessTree: true);
+            // Azurite saves its metadata on SIGTERM but then keeps idling, so wait for its "closed" line, not its exit.
+            if (graceful && !process.HasExited && SendSignal(process.Id, SigTerm) == 0)
+            {
+                var saveDeadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+                while (!_closed.IsSet && !process.HasExited && DateTime.UtcNow < saveDeadline) Thread.Sleep(20);
+            }
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
             process.WaitForExit(10_000);
         }
         catch (InvalidOperationException) { } // already gone
@@ -119,6 +126,7 @@ public sealed class AzuriteFixture : IDisposable
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
+        if (line.Contains("successfully closed", StringComparison.Ordinal)) _closed.Set();
     }
 
     private const int SigTerm = 15;
