@@ -199,14 +199,20 @@ public sealed class FileBlobStore : IBlobStore
     // 128 bits of SHA-256 in quotes, shaped like an HTTP ETag.
     private static string FormatETag(byte[] hash) => "\"" + Convert.ToHexStringLower(hash, 0, 16) + "\"";
 
+    private static int StripeOf(string name) =>
+        (int)(BitConverter.ToUInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)), 0) % LockStripes);
+
+    /// <summary>The lock file that serializes writes of <paramref name="name"/> (shared with other blobs of its stripe).</summary>
+    internal string LockPathOf(string name) => Path.Combine(_lockDir, $"{StripeOf(name):x2}.lock");
+
     private async Task<IDisposable> LockAsync(string name, CancellationToken ct)
     {
-        var stripe = (int)(BitConverter.ToUInt32(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name)), 0) % LockStripes);
+        var stripe = StripeOf(name);
         var local = _localLocks[stripe];
         await local.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            var lockPath = Path.Combine(_lockDir, $"{stripe:x2}.lock");
+            var lockPath = LockPathOf(name);
             var deadline = DateTime.UtcNow + LockTimeout;
             var delay = 1;
             while (true)

@@ -96,3 +96,37 @@ public sealed class FileBlobStoreTests : BlobStoreContractTests, IDisposable
         Assert.Equal($"FileBlobStore({root})", new FileBlobStore(root).ToString());
     }
 }
+
+public sealed class FileBlobStoreCrossProcessTests
+{
+    [Fact]
+    public async Task A_write_waits_while_another_process_holds_the_blob_lock()
+    {
+        var root = TestPaths.NewTempDir("spgd-flock");
+        var store = new FileBlobStore(root);
+        await store.PutAsync("state/x", Encoding.UTF8.GetBytes("before"));
+        var lockPath = store.LockPathOf("state/x");
+
+        // util-linux flock(1) takes the same kind of lock (flock(2)) in a separate process.
+        var psi = new System.Diagnostics.ProcessStartInfo("flock") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-x", lockPath, "-c", "echo locked; exec sleep 60" }) psi.ArgumentList.Add(a);
+        using var holder = System.Diagnostics.Process.Start(psi)!;
+        try
+        {
+            Assert.Equal("locked", await holder.StandardOutput.ReadLineAsync());
+            var put = store.PutAsync("state/x", Encoding.UTF8.GetBytes("after"));
+            await Task.Delay(300);
+            Assert.False(put.IsCompleted, "the put finished while another process held its lock");
+            Assert.Equal("before", Encoding.UTF8.GetString((await store.GetAsync("state/x"))!.Content));
+
+            holder.Kill(entireProcessTree: true);
+            await put;
+            Assert.Equal("after", Encoding.UTF8.GetString((await store.GetAsync("state/x"))!.Content));
+        }
+        finally
+        {
+            if (!holder.HasExited) holder.Kill(entireProcessTree: true);
+            Directory.Delete(root, true);
+        }
+    }
+}
