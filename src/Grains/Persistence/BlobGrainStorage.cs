@@ -134,9 +134,10 @@ public sealed class BlobGrainStorage : IGrainStorage
     {
         _logger.LogInformation("Grain storage {Provider}: {Operation} of {Blob} conflicted: held ETag {ETag}, stored {StoredETag}",
             _name, operation, blobName, eTag ?? "(none)", ex.CurrentETag ?? "(unknown)");
+        // No inner exception: this one crosses grain calls, and the silo may not know how to serialize store exceptions.
         return new InconsistentStateException(
-            $"Grain storage '{_name}': {operation} of '{blobName}' based on ETag {eTag ?? "(none)"} lost to a concurrent change.",
-            ex.CurrentETag ?? "Unknown", eTag, ex);
+            $"Grain storage '{_name}': {operation} of '{blobName}' based on ETag {eTag ?? "(none)"} lost to a concurrent change ({ex.Message}).",
+            ex.CurrentETag ?? "Unknown", eTag);
     }
 
     private void Reset<T>(IGrainState<T> grainState, string? eTag)

@@ -14,6 +14,8 @@ namespace Spgd.Grains.Persistence;
 /// <summary>Registers <see cref="BlobGrainStorage"/> providers with a silo.</summary>
 public static class BlobGrainStorageExtensions
 {
+    private static readonly string StorageNamespace = typeof(IBlobStore).Namespace!;
+
     /// <summary>
     /// Adds a grain storage provider named <paramref name="name"/> (use <c>"Default"</c> for grains that name none)
     /// that keeps state in the blob store made by <paramref name="storeFactory"/>.
@@ -34,6 +36,12 @@ public static class BlobGrainStorageExtensions
         var options = services.AddOptions<BlobGrainStorageOptions>(name);
         if (configure is not null) options.Configure(configure);
         services.TryAddEnumerable(ServiceDescriptor.Transient<IPostConfigureOptions<BlobGrainStorageOptions>, DefaultSerializerConfigurator>());
+        // Store failures (e.g. BlobStoreUnavailableException) propagate out of grain calls; Spgd.Storage knows nothing
+        // of Orleans, so let Orleans' generic exception codec carry them.
+        services.Configure<ExceptionSerializationOptions>(o =>
+        {
+            if (!o.SupportedNamespacePrefixes.Contains(StorageNamespace)) o.SupportedNamespacePrefixes.Add(StorageNamespace);
+        });
         return services.AddGrainStorage(name, (sp, providerName) => new BlobGrainStorage(
             providerName,
             storeFactory(sp),
