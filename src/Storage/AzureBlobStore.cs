@@ -12,6 +12,10 @@ namespace Spgd.Storage;
 /// service's own (If-Match / If-None-Match: *). Transient failures are retried with exponential back-off, then
 /// reported as <see cref="BlobStoreUnavailableException"/>. The container is created on first use if missing.
 /// </summary>
+/// <remarks>
+/// As with any retried remote write, a conditional put whose first attempt reached the service but whose answer was
+/// lost can report <see cref="BlobConcurrencyException"/> against its own write; callers that see a conflict re-read.
+/// </remarks>
 public sealed class AzureBlobStore : IBlobStore
 {
     private readonly BlobContainerClient _container;

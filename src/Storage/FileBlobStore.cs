@@ -36,6 +36,7 @@ public sealed class FileBlobStore : IBlobStore
         {
             Directory.CreateDirectory(_lockDir);
             Directory.CreateDirectory(_tempDir);
+            RemoveStaleTempFiles();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -63,7 +64,11 @@ public sealed class FileBlobStore : IBlobStore
     public async Task<string> PutAsync(string name, ReadOnlyMemory<byte> content, BlobCondition condition = default, CancellationToken cancellationToken = default)
     {
         var path = PathOf(name);
-        return await Guard(name, () => CommitAsync(name, path, (fs, ct) => fs.WriteAsync(content, ct), condition, cancellationToken)).ConfigureAwait(false);
+        return await Guard(name, () => CommitAsync(name, path, async (fs, ct) =>
+        {
+            await fs.WriteAsync(content, ct).ConfigureAwait(false);
+            return ETagOf(content.Span);
+        }, condition, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -71,7 +76,19 @@ public sealed class FileBlobStore : IBlobStore
     {
         ArgumentNullException.ThrowIfNull(content);
         var path = PathOf(name);
-        return await Guard(name, () => CommitAsync(name, path, (fs, ct) => new ValueTask(content.CopyToAsync(fs, ct)), condition, cancellationToken)).ConfigureAwait(false);
+        return await Guard(name, () => CommitAsync(name, path, async (fs, ct) =>
+        {
+            // Hash while copying so the content is read once.
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await content.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await fs.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+            }
+            return FormatETag(hash.GetHashAndReset());
+        }, condition, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -143,20 +160,19 @@ public sealed class FileBlobStore : IBlobStore
     /// <inheritdoc/>
     public override string ToString() => $"FileBlobStore({Root})";
 
-    private async Task<string> CommitAsync(string name, string path, Func<FileStream, CancellationToken, ValueTask> write, BlobCondition condition, CancellationToken ct)
+    private async Task<string> CommitAsync(string name, string path, Func<FileStream, CancellationToken, Task<string>> write, BlobCondition condition, CancellationToken ct)
     {
         // The slow part (writing the bytes) happens before taking the lock; only check + rename are serialized.
         var temp = Path.Combine(_tempDir, Guid.NewGuid().ToString("N") + ".tmp");
         try
         {
+            string eTag;
             await using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
             {
-                await write(fs, ct).ConfigureAwait(false);
+                eTag = await write(fs, ct).ConfigureAwait(false);
                 await fs.FlushAsync(ct).ConfigureAwait(false);
                 fs.Flush(flushToDisk: true);
             }
-            var eTag = await HashFileAsync(temp, ct).ConfigureAwait(false)
-                ?? throw new IOException($"Temporary file '{temp}' vanished while writing blob '{name}'.");
             using (await LockAsync(name, ct).ConfigureAwait(false))
             {
                 await CheckAsync(name, path, condition, ct).ConfigureAwait(false);
@@ -255,6 +271,14 @@ public sealed class FileBlobStore : IBlobStore
         {
             throw new BlobStoreException($"File blob store '{Root}' denied access to blob '{name}': {ex.Message}", ex);
         }
+    }
+
+    // Left behind only by writers that crashed mid-write; an hour is far beyond any live write.
+    private void RemoveStaleTempFiles()
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromHours(1);
+        foreach (var file in Directory.EnumerateFiles(_tempDir, "*.tmp"))
+            if (File.GetLastWriteTimeUtc(file) < cutoff) TryDelete(file);
     }
 
     private static void TryDelete(string path)

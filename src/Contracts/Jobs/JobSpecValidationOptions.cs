@@ -15,6 +15,13 @@ public sealed record JobSpecValidationOptions
     /// <summary>Check that local files exist and that the dataset folder holds images (off where the files live elsewhere).</summary>
     public bool CheckFiles { get; init; } = true;
 
+    /// <summary>Options for a spec read from <paramref name="specPath"/>: its relative paths are relative to its folder.</summary>
+    public static JobSpecValidationOptions ForSpecFile(string specPath, string? datasetRoot = null) => new()
+    {
+        BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(specPath)),
+        DatasetRoot = datasetRoot,
+    };
+
     /// <summary>File extensions counted as images.</summary>
     public static IReadOnlyList<string> ImageExtensions { get; } = [".png", ".jpg", ".jpeg", ".bmp"];
 }

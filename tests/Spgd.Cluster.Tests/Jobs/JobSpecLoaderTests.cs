@@ -101,7 +101,7 @@ public sealed class JobSpecLoaderTests
         var spec = JobSpecLoader.Load(path);
         Assert.Equal(3, spec.Tasks.Count);
         Assert.Equal(DatasetSpec.SpectralDemo, spec.Dataset.Builtin);
-        Assert.Empty(JobSpecValidator.Validate(spec, new JobSpecValidationOptions { BaseDirectory = Path.GetDirectoryName(path) }));
+        Assert.Empty(JobSpecValidator.Validate(spec, JobSpecValidationOptions.ForSpecFile(path)));
     }
 
     [Fact]

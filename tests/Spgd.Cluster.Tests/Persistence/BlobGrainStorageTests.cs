@@ -189,9 +189,22 @@ public abstract class BlobGrainStorageTests
     }
 }
 
-public sealed class BlobGrainStorageOnFileTests : BlobGrainStorageTests
+public sealed class BlobGrainStorageOnFileTests : BlobGrainStorageTests, IDisposable
 {
-    protected override IBlobStore CreateStore() => new FileBlobStore(TestPaths.NewTempDir("spgd-grainstate"));
+    private readonly List<string> _dirs = [];
+
+    protected override IBlobStore CreateStore()
+    {
+        var dir = TestPaths.NewTempDir("spgd-grainstate");
+        _dirs.Add(dir);
+        return new FileBlobStore(dir);
+    }
+
+    public void Dispose()
+    {
+        foreach (var dir in _dirs)
+            try { Directory.Delete(dir, true); } catch (IOException) { }
+    }
 
     [Fact]
     public async Task Registration_provides_a_keyed_provider_with_orleans_binary_serialization_by_default()

@@ -89,6 +89,41 @@ public sealed class FileBlobStoreTests : BlobStoreContractTests, IDisposable
         Assert.Contains("folder", ex.Message);
     }
 
+    private sealed record Item(string Image, double Psnr);
+
+    [Fact]
+    public async Task Text_and_json_helpers_round_trip_and_name_a_bad_blob()
+    {
+        var store = new FileBlobStore(NewDir());
+        await store.PutTextAsync("a.txt", "héllo");
+        Assert.Equal("héllo", await store.GetTextAsync("a.txt"));
+        Assert.Null(await store.GetTextAsync("missing.txt"));
+
+        await store.PutJsonAsync("jobs/j/items/t/img-run0.json", new Item("img", 31.5));
+        Assert.Equal("{\"image\":\"img\",\"psnr\":31.5}", await store.GetTextAsync("jobs/j/items/t/img-run0.json"));
+        Assert.Equal(new Item("img", 31.5), await store.GetJsonAsync<Item>("jobs/j/items/t/img-run0.json"));
+        Assert.Null(await store.GetJsonAsync<Item>("jobs/j/none.json"));
+
+        var ex = await Assert.ThrowsAsync<InvalidDataException>(() => store.GetJsonAsync<Item>("a.txt"));
+        Assert.Contains("'a.txt'", ex.Message);
+    }
+
+    [Fact]
+    public async Task Stale_temporary_files_of_crashed_writers_are_removed_on_open()
+    {
+        var root = NewDir();
+        _ = new FileBlobStore(root);
+        var tmp = Path.Combine(root, FileBlobStore.InternalFolder, "tmp");
+        var stale = Path.Combine(tmp, "old.tmp");
+        var fresh = Path.Combine(tmp, "new.tmp");
+        await File.WriteAllBytesAsync(stale, [1]);
+        await File.WriteAllBytesAsync(fresh, [1]);
+        File.SetLastWriteTimeUtc(stale, DateTime.UtcNow.AddHours(-2));
+        _ = new FileBlobStore(root);
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(fresh));
+    }
+
     [Fact]
     public void ToString_names_the_root()
     {
