@@ -11,6 +11,7 @@ Command[] commands =
     OperatorCommand.Create(),
     RestoreCommand.Create(),
     MetricsCommand.Create(),
+    VerifyCommand.Create(),
 ];
 foreach (var command in commands) root.Subcommands.Add(command);
 
