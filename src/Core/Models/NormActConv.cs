@@ -48,6 +48,12 @@ internal sealed record NormActConvLayers(GroupNorm32 Norm, Resampling Resampling
 internal sealed class NormActConvFunction : autograd.SingleTensorFunction<NormActConvFunction>
 {
     private const string LayersKey = "layers";
+    private const string ReleasedKey = "released";
+
+    // The gradient this thread's previous backward call returned. Its handle must outlive the return (the engine copies
+    // it afterwards) but not the whole backward pass, or every chain's input gradient would stay alive until the
+    // caller's dispose scope ends; the next call on the thread (or that scope) releases it.
+    [ThreadStatic] private static Tensor? s_returned;
 
     public override string Name => nameof(NormActConvFunction);
 
@@ -65,6 +71,10 @@ internal sealed class NormActConvFunction : autograd.SingleTensorFunction<NormAc
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
+        s_returned?.Dispose();
+        s_returned = null;
+        if (ctx.get_data(ReleasedKey) is true)
+            throw new InvalidOperationException("a second backward through the same UNet graph is not supported (its recomputed activations were released after the first); set RecomputeActivations = false to retain graphs");
         using var scope = NewDisposeScope();
         var saved = ctx.get_saved_variables();
         var layers = (NormActConvLayers)ctx.get_data(LayersKey);
@@ -83,6 +93,11 @@ internal sealed class NormActConvFunction : autograd.SingleTensorFunction<NormAc
         // The incoming gradient's handle was made for this call (in the caller's dispose scope, which lasts the whole
         // backward): release it now, or every chain's output gradient stays alive until the backward ends.
         gradOutput.Dispose();
-        return [scope.MoveToOuter(gradInput), null!, null!, null!];
+        // Release the saved input now, as libtorch does for its own nodes after their backward; TorchSharp would
+        // otherwise keep it until the whole graph is freed, so memory would not shrink while gradients grow.
+        ctx.save_data(ReleasedKey, true);
+        ctx.Dispose();
+        s_returned = scope.MoveToOuter(gradInput);
+        return [s_returned, null!, null!, null!];
     }
 }
