@@ -52,5 +52,7 @@ public static class BenchReport
         $"{m.CpuModel}, {m.LogicalCores} logical cores, {m.MemoryGiB?.ToString("0.#") ?? "?"} GiB, torch threads {m.TorchThreads}, load {m.LoadAverage1Min?.ToString("0.00") ?? "?"}";
 
     /// <summary>Seconds as "median (min–max)".</summary>
-    public static string Seconds(TimingSummary t) => $"{t.Median:0.000} s ({t.Min:0.000}–{t.Max:0.000})";
+    public static string Seconds(TimingSummary t) => t.Max < 1
+        ? $"{t.Median * 1e3:0.00} ms ({t.Min * 1e3:0.00}–{t.Max * 1e3:0.00})"
+        : $"{t.Median:0.000} s ({t.Min:0.000}–{t.Max:0.000})";
 }

@@ -11,5 +11,7 @@ public static class BenchCommand
     {
         NfeBench.Create(),
         MatmulBench.Create(),
+        OperatorsBench.Create(),
+        RestoreBench.Create(),
     };
 }
