@@ -1,0 +1,427 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spgd.Contracts.Devices;
+using Spgd.Contracts.Jobs;
+using Spgd.Contracts.Results;
+using Spgd.Grains.Aggregation;
+using Spgd.Grains.Datasets;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Placement;
+using Spgd.Grains.Storage;
+using Spgd.Grains.Telemetry;
+
+namespace Spgd.Grains.Jobs;
+
+/// <summary>
+/// Runs a job: expands (task × image × run) into items, keeps at most a window of them in flight on
+/// compute silos, renews leases from worker heartbeats, retries transient failures and silent items
+/// with exponential back-off, records each finished item once with its task's aggregator, and writes
+/// the evaluation table at the end. Progress is persisted, and a timer (restarted by any re-activation,
+/// which a reminder guarantees) resumes the job after its silo dies without redoing finished items.
+/// </summary>
+[ControlPlanePlacement]
+internal sealed class JobGrain(
+    [PersistentState("job", SpgdStorage.GrainStorageName)] IPersistentState<JobGrainState> state,
+    IOptions<JobOptions> options,
+    IArtifactStore store,
+    ILocalSiloDetails silo,
+    ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
+{
+    private const string ResumeReminder = "resume";
+    private readonly JobOptions _options = options.Value;
+    private readonly Dictionary<int, Lease> _leases = new();
+    private readonly Dictionary<int, DateTime> _retryAt = new();
+    private IGrainTimer? _timer;
+    private int _cursor;
+    private int _window;
+    private DateTime _windowRefreshedAt;
+
+    private readonly record struct Lease(int Attempt, DateTime Expires);
+
+    private JobGrainState S => state.State;
+    private string JobId => this.GetPrimaryKeyString();
+    private int ItemCount => S.Status.Length;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.State == JobState.Running)
+        {
+            // Workers that still hold items keep them: a fresh lease gives their heartbeats time to arrive.
+            var expires = DateTime.UtcNow + _options.LeaseTimeout;
+            for (var i = 0; i < ItemCount; i++)
+                if (S.Status[i] == (byte)ItemState.Dispatched) _leases[i] = new Lease(S.Attempts[i], expires);
+            logger.LogInformation("Job {Job} resumed: {Finished}/{Total} finished, {InFlight} in flight",
+                JobId, CountFinished(), ItemCount, _leases.Count);
+            StartTimer();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<JobStatus> SubmitAsync(JobDefinition definition)
+    {
+        if (S.Definition is not null) return BuildStatus();
+        if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
+        if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
+
+        S.Definition = definition;
+        S.SubmittedAt = DateTimeOffset.UtcNow;
+        try
+        {
+            var images = DatasetCatalog.List(definition.Dataset);
+            S.ImageIds = images.Select(i => i.Id).ToArray();
+            S.ImageSources = images.Select(i => i.Source).ToArray();
+            var count = (long)definition.Tasks.Count * images.Count * definition.Runs;
+            if (count > 5_000_000) throw new ArgumentException($"Job '{JobId}' expands to {count} items; at most 5,000,000 are supported.");
+            S.Status = new byte[count];
+            S.Attempts = new byte[count];
+            S.State = JobState.Running;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+        {
+            S.State = JobState.Failed;
+            S.Error = e.Message;
+            S.FinishedAt = DateTimeOffset.UtcNow;
+        }
+
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, S.SubmittedAt);
+        if (S.State == JobState.Running)
+        {
+            await TryRegisterReminderAsync();
+            StartTimer();
+            logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, S.ImageIds.Length);
+        }
+
+        return BuildStatus();
+    }
+
+    public Task<JobStatus> GetStatusAsync() => Task.FromResult(BuildStatus());
+
+    public Task<IReadOnlyList<ItemStatus>> GetItemsAsync()
+    {
+        var items = new ItemStatus[ItemCount];
+        for (var i = 0; i < items.Length; i++) items[i] = new ItemStatus(ItemIdOf(i), (ItemState)S.Status[i], S.Attempts[i]);
+        return Task.FromResult<IReadOnlyList<ItemStatus>>(items);
+    }
+
+    public async Task ReportAsync(ItemOutcome outcome)
+    {
+        if (S.State != JobState.Running) return;
+        var i = outcome.Index;
+        if (i < 0 || i >= ItemCount || ItemIdOf(i) != outcome.ItemId)
+        {
+            logger.LogWarning("Job {Job} ignored a report for unknown item {Item} (#{Index})", JobId, outcome.ItemId, i);
+            return;
+        }
+
+        var current = (ItemState)S.Status[i];
+        if (current is ItemState.Succeeded or ItemState.Failed) return;
+
+        ItemOutcome? final = outcome.Kind switch
+        {
+            OutcomeKind.Succeeded or OutcomeKind.FailedDeterministic => outcome,
+            _ when outcome.Attempt != S.Attempts[i] => null, // a stale attempt's failure: a newer one is under way
+            _ when S.Attempts[i] >= _options.MaxAttempts => outcome with { Error = $"failed {S.Attempts[i]} attempts; last: {outcome.Error}" },
+            _ => null,
+        };
+
+        if (final is not null)
+        {
+            // Aggregate first: if this throws, nothing changed here and the worker's retry is not a duplicate.
+            await AggregatorOf(final.Task).RecordAsync(final);
+            S.Status[i] = (byte)(final.Kind == OutcomeKind.Succeeded ? ItemState.Succeeded : ItemState.Failed);
+            _leases.Remove(i);
+            _retryAt.Remove(i);
+        }
+        else if (outcome.Kind == OutcomeKind.FailedTransient && outcome.Attempt == S.Attempts[i])
+        {
+            PutBack(i, DateTime.UtcNow);
+        }
+        else
+        {
+            return;
+        }
+
+        await state.WriteStateAsync();
+        await TryFinishAsync();
+    }
+
+    public Task HeartbeatAsync(int[] indices, int[] attempts)
+    {
+        if (S.State != JobState.Running) return Task.CompletedTask;
+        var expires = DateTime.UtcNow + _options.LeaseTimeout;
+        for (var k = 0; k < indices.Length && k < attempts.Length; k++)
+        {
+            var i = indices[k];
+            if (i < 0 || i >= ItemCount || attempts[k] != S.Attempts[i]) continue;
+            switch ((ItemState)S.Status[i])
+            {
+                case ItemState.Dispatched:
+                    _leases[i] = new Lease(attempts[k], expires);
+                    break;
+                case ItemState.Pending:
+                    // The lease ran out but the worker is alive: take the item back rather than run it twice.
+                    S.Status[i] = (byte)ItemState.Dispatched;
+                    _retryAt.Remove(i);
+                    _leases[i] = new Lease(attempts[k], expires);
+                    break;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task CancelAsync()
+    {
+        if (S.State != JobState.Running) return;
+        S.State = JobState.Cancelled;
+        S.FinishedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        StopTimer();
+        await TryUnregisterReminderAsync();
+        try { await WriteReportsAsync(); }
+        catch (Exception e) { logger.LogWarning(e, "Job {Job}: writing the partial reports of a cancelled job failed", JobId); }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Being called is the point: it re-activates a job whose silo died, and activation restarts the timer.
+        if (S.State != JobState.Running) await TryUnregisterReminderAsync();
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (S.State != JobState.Running) { StopTimer(); return; }
+        var now = DateTime.UtcNow;
+        var changed = await ExpireLeasesAsync(now);
+        changed |= await DispatchAsync(now);
+        if (changed) await state.WriteStateAsync();
+        await TryFinishAsync();
+    }
+
+    private async Task<bool> ExpireLeasesAsync(DateTime now)
+    {
+        var expired = _leases.Where(kv => kv.Value.Expires < now).Select(kv => kv.Key).ToList();
+        foreach (var i in expired)
+        {
+            _leases.Remove(i);
+            if (S.Attempts[i] >= _options.MaxAttempts)
+            {
+                var (task, image, run) = Decompose(i);
+                var lost = new ItemOutcome
+                {
+                    JobId = JobId, Index = i, ItemId = ItemIdOf(i), Task = task, ImageId = S.ImageIds[image], Run = run,
+                    Attempt = S.Attempts[i], Kind = OutcomeKind.FailedTransient,
+                    Error = $"lost {S.Attempts[i]} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s",
+                };
+                await AggregatorOf(task).RecordAsync(lost);
+                S.Status[i] = (byte)ItemState.Failed;
+            }
+            else
+            {
+                logger.LogInformation("Job {Job}: item {Item} attempt {Attempt} went silent; dispatching it again", JobId, ItemIdOf(i), S.Attempts[i]);
+                PutBack(i, now);
+            }
+        }
+
+        return expired.Count > 0;
+    }
+
+    private void PutBack(int i, DateTime now)
+    {
+        S.Status[i] = (byte)ItemState.Pending;
+        _leases.Remove(i);
+        _retryAt[i] = now + _options.RetryDelay(S.Attempts[i] + 1);
+        _cursor = Math.Min(_cursor, i);
+        S.Retries++;
+        SpgdTelemetry.ItemsRetried.Add(1);
+    }
+
+    private async Task<bool> DispatchAsync(DateTime now)
+    {
+        var window = await GetWindowAsync(now);
+        var batch = new List<WorkItem>();
+        while (_cursor < ItemCount && S.Status[_cursor] != (byte)ItemState.Pending) _cursor++;
+        for (var i = _cursor; i < ItemCount && _leases.Count + batch.Count < window; i++)
+        {
+            if (S.Status[i] != (byte)ItemState.Pending) continue;
+            if (_retryAt.TryGetValue(i, out var at) && at > now) continue;
+            batch.Add(BuildItem(i, S.Attempts[i] + 1));
+        }
+
+        if (batch.Count == 0) return false;
+        foreach (var item in batch)
+        {
+            S.Attempts[item.Index] = (byte)item.Attempt;
+            S.Status[item.Index] = (byte)ItemState.Dispatched;
+            _retryAt.Remove(item.Index);
+            _leases[item.Index] = new Lease(item.Attempt, now + _options.LeaseTimeout);
+        }
+
+        // Persist the attempt counts before starting anything, so a crash cannot hand out an attempt twice.
+        await state.WriteStateAsync();
+        var accepted = await Task.WhenAll(batch.Select(StartAsync));
+        var rejected = 0;
+        for (var k = 0; k < batch.Count; k++)
+        {
+            if (accepted[k]) continue;
+            // Not placed or queue full: not the item's fault, so the attempt is not spent.
+            var i = batch[k].Index;
+            S.Attempts[i]--;
+            S.Status[i] = (byte)ItemState.Pending;
+            _leases.Remove(i);
+            _retryAt[i] = now + _options.DispatchInterval;
+            _cursor = Math.Min(_cursor, i);
+            rejected++;
+        }
+
+        return rejected > 0;
+    }
+
+    private async Task<bool> StartAsync(WorkItem item)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IRestorationGrain>($"{item.JobId}/{item.ItemId}#{item.Attempt}").StartAsync(item);
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Job {Job}: could not start {Item}", JobId, item.ItemId);
+            return false;
+        }
+    }
+
+    private async Task<int> GetWindowAsync(DateTime now)
+    {
+        if (now - _windowRefreshedAt < TimeSpan.FromSeconds(2) && _window > 0) return _window;
+        try
+        {
+            var loads = await GrainFactory.GetGrain<IDeviceRegistryGrain>(0).GetLoadsAsync();
+            _window = _options.WindowPerSlot * loads.Sum(l => l.Slots);
+            _windowRefreshedAt = now;
+        }
+        catch (Exception e)
+        {
+            logger.LogDebug(e, "Job {Job}: device registry unavailable", JobId);
+        }
+
+        return _window;
+    }
+
+    private async Task TryFinishAsync()
+    {
+        if (S.State != JobState.Running) return;
+        for (var i = 0; i < ItemCount; i++)
+            if (S.Status[i] is (byte)ItemState.Pending or (byte)ItemState.Dispatched) return;
+
+        try
+        {
+            await WriteReportsAsync();
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Job {Job}: writing the final reports failed; retrying on the next tick", JobId);
+            return;
+        }
+
+        var failed = S.Status.Count(b => b == (byte)ItemState.Failed);
+        S.State = failed == 0 ? JobState.Completed : failed == ItemCount ? JobState.Failed : JobState.CompletedWithFailures;
+        if (S.State == JobState.Failed) S.Error = "every item failed (reasons in the task summaries)";
+        S.FinishedAt = DateTimeOffset.UtcNow;
+        await state.WriteStateAsync();
+        StopTimer();
+        await TryUnregisterReminderAsync();
+        logger.LogInformation("Job {Job} ended {State}: {Failed} of {Total} items failed", JobId, S.State, failed, ItemCount);
+    }
+
+    private async Task WriteReportsAsync()
+    {
+        var definition = S.Definition!;
+        var summaries = new List<TaskSummary>();
+        foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name).WriteReportsAsync());
+        var table = EvaluationTable.Build(definition.Dataset.Label, MethodLabel(definition), summaries);
+        await store.WriteAsync(ItemKeys.EvaluationMarkdown(JobId), Encoding.UTF8.GetBytes(table.ToMarkdown()));
+        await store.WriteAsync(ItemKeys.EvaluationJson(JobId), JsonSerializer.SerializeToUtf8Bytes(table, ItemJson.Options));
+    }
+
+    private static string MethodLabel(JobDefinition d) =>
+        d.Sampler.Preset == "paper" ? d.Method : $"{d.Method} ({d.Sampler.Preset})";
+
+    private IAggregatorGrain AggregatorOf(string task) => GrainFactory.GetGrain<IAggregatorGrain>($"{JobId}/{task}");
+
+    private (string Task, int Image, int Run) Decompose(int index)
+    {
+        var runs = S.Definition!.Runs;
+        var images = S.ImageIds.Length;
+        var run = index % runs;
+        var image = index / runs % images;
+        var task = index / runs / images;
+        return (S.Definition.Tasks[task].Name, image, run);
+    }
+
+    private string ItemIdOf(int index)
+    {
+        var (task, image, run) = Decompose(index);
+        return ItemKeys.ItemId(task, S.ImageIds[image], run);
+    }
+
+    private WorkItem BuildItem(int index, int attempt)
+    {
+        var (task, image, run) = Decompose(index);
+        return new WorkItem(JobId, index, ItemKeys.ItemId(task, S.ImageIds[image], run), task, S.ImageIds[image], image,
+            S.ImageSources[image], run, attempt, S.Definition!);
+    }
+
+    private int CountFinished() => S.Status.Count(b => b is (byte)ItemState.Succeeded or (byte)ItemState.Failed);
+
+    private JobStatus BuildStatus()
+    {
+        int succeeded = 0, failed = 0, inFlight = 0;
+        foreach (var b in S.Status)
+        {
+            switch ((ItemState)b)
+            {
+                case ItemState.Succeeded: succeeded++; break;
+                case ItemState.Failed: failed++; break;
+                case ItemState.Dispatched: inFlight++; break;
+            }
+        }
+
+        return new JobStatus
+        {
+            JobId = JobId, State = S.Definition is null ? JobState.Unknown : S.State, Total = ItemCount,
+            Succeeded = succeeded, Failed = failed, InFlight = inFlight, Retries = S.Retries,
+            SubmittedAt = S.SubmittedAt, FinishedAt = S.FinishedAt, Error = S.Error,
+            Dataset = S.Definition?.Dataset.Label ?? "", Silo = silo.Name,
+        };
+    }
+
+    private void StartTimer() =>
+        _timer ??= this.RegisterGrainTimer(TickAsync,
+            new GrainTimerCreationOptions(_options.DispatchInterval, _options.DispatchInterval) { KeepAlive = true });
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private async Task TryRegisterReminderAsync()
+    {
+        try { await this.RegisterOrUpdateReminder(ResumeReminder, _options.ReminderPeriod, _options.ReminderPeriod); }
+        catch (Exception e) { logger.LogWarning(e, "Job {Job}: no reminder service; resuming relies on worker reports", JobId); }
+    }
+
+    private async Task TryUnregisterReminderAsync()
+    {
+        try
+        {
+            var reminder = await this.GetReminder(ResumeReminder);
+            if (reminder is not null) await this.UnregisterReminder(reminder);
+        }
+        catch (Exception e) { logger.LogDebug(e, "Job {Job}: reminder not removed", JobId); }
+    }
+}
