@@ -64,6 +64,9 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     /// <summary>Device name; empty when this silo has none.</summary>
     public string Device => _options.Device ?? "";
 
+    /// <summary>True when the silo has no device, or its device accepts work.</summary>
+    public bool IsReady => !_options.HasDevice || _accepting;
+
     /// <summary>Items running now.</summary>
     public int Running => Volatile.Read(ref _running);
 
