@@ -54,6 +54,12 @@ public interface IAggregatorGrain : IGrainWithStringKey
     /// <returns>True when the item was new.</returns>
     Task<bool> RecordAsync(Spgd.Contracts.Jobs.ItemOutcome outcome);
 
+    /// <summary>Records several outcomes (duplicates ignored) and persists them before returning.</summary>
+    Task RecordManyAsync(IReadOnlyList<Spgd.Contracts.Jobs.ItemOutcome> outcomes);
+
+    /// <summary>Ids of the items recorded so far.</summary>
+    Task<IReadOnlyList<string>> GetRecordedIdsAsync();
+
     /// <summary>Current statistics.</summary>
     Task<TaskSummary> GetSummaryAsync();
 

@@ -11,8 +11,9 @@ namespace Spgd.Grains.Aggregation;
 
 /// <summary>
 /// Aggregates one (job, task), key <c>{job}/{task}</c>. Records are keyed by item id, so a duplicate
-/// report (a retried attempt, a resumed job) changes nothing; each new record is persisted before the
-/// call returns, so the job may forget an item only after it is safely counted here.
+/// report (a retried attempt, a resumed job) changes nothing. State is persisted every few seconds
+/// rather than per record (per-record writes cost O(n²) over a job); what a crash loses is restored by
+/// the job from the items' records before the final reports are written.
 /// </summary>
 [ControlPlanePlacement]
 internal sealed class AggregatorGrain(
@@ -29,26 +30,45 @@ internal sealed class AggregatorGrain(
         }
     }
 
-    public async Task<bool> RecordAsync(ItemOutcome outcome)
-    {
-        if (!state.State.Items.TryAdd(outcome.ItemId, outcome)) return false;
-        try
-        {
-            await state.WriteStateAsync();
-        }
-        catch
-        {
-            state.State.Items.Remove(outcome.ItemId);
-            throw;
-        }
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
+    private bool _dirty;
 
-        return true;
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(_ => FlushAsync(), FlushInterval, FlushInterval);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushAsync();
+
+    public Task<bool> RecordAsync(ItemOutcome outcome)
+    {
+        var added = state.State.Items.TryAdd(outcome.ItemId, outcome);
+        _dirty |= added;
+        return Task.FromResult(added);
+    }
+
+    public async Task RecordManyAsync(IReadOnlyList<ItemOutcome> outcomes)
+    {
+        foreach (var o in outcomes) _dirty |= state.State.Items.TryAdd(o.ItemId, o);
+        await FlushAsync();
+    }
+
+    public Task<IReadOnlyList<string>> GetRecordedIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Items.Keys.ToList());
+
+    private async Task FlushAsync()
+    {
+        if (!_dirty) return;
+        await state.WriteStateAsync();
+        _dirty = false;
     }
 
     public Task<TaskSummary> GetSummaryAsync() => Task.FromResult(Summarize());
 
     public async Task<TaskSummary> WriteReportsAsync()
     {
+        await FlushAsync();
         var summary = Summarize();
         await store.WriteAsync(ItemKeys.TaskSummary(summary.JobId, summary.Task), JsonSerializer.SerializeToUtf8Bytes(summary, ItemJson.Options));
         await store.WriteAsync(ItemKeys.TaskMetricsCsv(summary.JobId, summary.Task), Encoding.UTF8.GetBytes(MetricsCsv()));

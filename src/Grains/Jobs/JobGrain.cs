@@ -23,7 +23,8 @@ namespace Spgd.Grains.Jobs;
 /// </summary>
 [ControlPlanePlacement]
 internal sealed class JobGrain(
-    [PersistentState("job", SpgdStorage.GrainStorageName)] IPersistentState<JobGrainState> state,
+    [PersistentState("job-definition", SpgdStorage.GrainStorageName)] IPersistentState<JobDefinitionState> definitionState,
+    [PersistentState("job-progress", SpgdStorage.GrainStorageName)] IPersistentState<JobProgressState> progressState,
     IOptions<JobOptions> options,
     IArtifactStore store,
     ILocalSiloDetails silo,
@@ -40,7 +41,10 @@ internal sealed class JobGrain(
 
     private readonly record struct Lease(int Attempt, DateTime Expires);
 
-    private JobGrainState S => state.State;
+    private bool _dirty;
+
+    private JobDefinitionState D => definitionState.State;
+    private JobProgressState S => progressState.State;
     private string JobId => this.GetPrimaryKeyString();
     private int ItemCount => S.Status.Length;
 
@@ -62,17 +66,17 @@ internal sealed class JobGrain(
 
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
-        if (S.Definition is not null) return BuildStatus();
+        if (D.Definition is not null) return await GetStatusAsync();
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
 
-        S.Definition = definition;
-        S.SubmittedAt = DateTimeOffset.UtcNow;
+        D.Definition = definition;
+        D.SubmittedAt = DateTimeOffset.UtcNow;
         try
         {
             var images = DatasetCatalog.List(definition.Dataset);
-            S.ImageIds = images.Select(i => i.Id).ToArray();
-            S.ImageSources = images.Select(i => i.Source).ToArray();
+            D.ImageIds = images.Select(i => i.Id).ToArray();
+            D.ImageSources = images.Select(i => i.Source).ToArray();
             var count = (long)definition.Tasks.Count * images.Count * definition.Runs;
             if (count > 5_000_000) throw new ArgumentException($"Job '{JobId}' expands to {count} items; at most 5,000,000 are supported.");
             S.Status = new byte[count];
@@ -86,25 +90,32 @@ internal sealed class JobGrain(
             S.FinishedAt = DateTimeOffset.UtcNow;
         }
 
-        await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, S.SubmittedAt);
+        await definitionState.WriteStateAsync();
+        await progressState.WriteStateAsync();
+        await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, D.SubmittedAt);
         if (S.State == JobState.Running)
         {
             await TryRegisterReminderAsync();
             StartTimer();
-            logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, S.ImageIds.Length);
+            logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, D.ImageIds.Length);
         }
 
         return BuildStatus();
     }
 
-    public Task<JobStatus> GetStatusAsync() => Task.FromResult(BuildStatus());
-
-    public Task<IReadOnlyList<ItemStatus>> GetItemsAsync()
+    // Observers only ever see persisted progress: what they see finished stays finished after a crash.
+    public async Task<JobStatus> GetStatusAsync()
     {
+        await FlushAsync();
+        return BuildStatus();
+    }
+
+    public async Task<IReadOnlyList<ItemStatus>> GetItemsAsync()
+    {
+        await FlushAsync();
         var items = new ItemStatus[ItemCount];
         for (var i = 0; i < items.Length; i++) items[i] = new ItemStatus(ItemIdOf(i), (ItemState)S.Status[i], S.Attempts[i]);
-        return Task.FromResult<IReadOnlyList<ItemStatus>>(items);
+        return items;
     }
 
     public async Task ReportAsync(ItemOutcome outcome)
@@ -130,11 +141,11 @@ internal sealed class JobGrain(
 
         if (final is not null)
         {
-            // Aggregate first: if this throws, nothing changed here and the worker's retry is not a duplicate.
-            await AggregatorOf(final.Task).RecordAsync(final);
+            if (final.Kind == OutcomeKind.FailedTransient) await WriteItemRecordAsync(final);
             S.Status[i] = (byte)(final.Kind == OutcomeKind.Succeeded ? ItemState.Succeeded : ItemState.Failed);
             _leases.Remove(i);
             _retryAt.Remove(i);
+            await TryAggregateAsync(final);
         }
         else if (outcome.Kind == OutcomeKind.FailedTransient && outcome.Attempt == S.Attempts[i])
         {
@@ -145,7 +156,9 @@ internal sealed class JobGrain(
             return;
         }
 
-        await state.WriteStateAsync();
+        // Persisted by the next tick (at most one dispatch interval later), not per report: a job of 20,000
+        // items would otherwise rewrite its state 20,000 times. A crash in between re-runs those few items.
+        _dirty = true;
         await TryFinishAsync();
     }
 
@@ -179,7 +192,8 @@ internal sealed class JobGrain(
         if (S.State != JobState.Running) return;
         S.State = JobState.Cancelled;
         S.FinishedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        await progressState.WriteStateAsync();
+        _dirty = false;
         StopTimer();
         await TryUnregisterReminderAsync();
         try { await WriteReportsAsync(); }
@@ -196,9 +210,9 @@ internal sealed class JobGrain(
     {
         if (S.State != JobState.Running) { StopTimer(); return; }
         var now = DateTime.UtcNow;
-        var changed = await ExpireLeasesAsync(now);
-        changed |= await DispatchAsync(now);
-        if (changed) await state.WriteStateAsync();
+        _dirty |= await ExpireLeasesAsync(now);
+        _dirty |= await DispatchAsync(now);
+        await FlushAsync();
         await TryFinishAsync();
     }
 
@@ -213,12 +227,13 @@ internal sealed class JobGrain(
                 var (task, image, run) = Decompose(i);
                 var lost = new ItemOutcome
                 {
-                    JobId = JobId, Index = i, ItemId = ItemIdOf(i), Task = task, ImageId = S.ImageIds[image], Run = run,
+                    JobId = JobId, Index = i, ItemId = ItemIdOf(i), Task = task, ImageId = D.ImageIds[image], Run = run,
                     Attempt = S.Attempts[i], Kind = OutcomeKind.FailedTransient,
                     Error = $"lost {S.Attempts[i]} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s",
                 };
-                await AggregatorOf(task).RecordAsync(lost);
+                await WriteItemRecordAsync(lost);
                 S.Status[i] = (byte)ItemState.Failed;
+                await TryAggregateAsync(lost);
             }
             else
             {
@@ -262,7 +277,8 @@ internal sealed class JobGrain(
         }
 
         // Persist the attempt counts before starting anything, so a crash cannot hand out an attempt twice.
-        await state.WriteStateAsync();
+        _dirty = true;
+        await FlushAsync();
         var accepted = await Task.WhenAll(batch.Select(StartAsync));
         var rejected = 0;
         for (var k = 0; k < batch.Count; k++)
@@ -319,6 +335,8 @@ internal sealed class JobGrain(
 
         try
         {
+            // Aggregators persist lazily; anything they lost is restored from the items' records first.
+            if (!await ReconcileAggregatesAsync()) return;
             await WriteReportsAsync();
         }
         catch (Exception e)
@@ -331,7 +349,8 @@ internal sealed class JobGrain(
         S.State = failed == 0 ? JobState.Completed : failed == ItemCount ? JobState.Failed : JobState.CompletedWithFailures;
         if (S.State == JobState.Failed) S.Error = "every item failed (reasons in the task summaries)";
         S.FinishedAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync();
+        await progressState.WriteStateAsync();
+        _dirty = false;
         StopTimer();
         await TryUnregisterReminderAsync();
         logger.LogInformation("Job {Job} ended {State}: {Failed} of {Total} items failed", JobId, S.State, failed, ItemCount);
@@ -339,7 +358,7 @@ internal sealed class JobGrain(
 
     private async Task WriteReportsAsync()
     {
-        var definition = S.Definition!;
+        var definition = D.Definition!;
         var summaries = new List<TaskSummary>();
         foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name).WriteReportsAsync());
         var table = EvaluationTable.Build(definition.Dataset.Label, MethodLabel(definition), summaries);
@@ -354,25 +373,86 @@ internal sealed class JobGrain(
 
     private (string Task, int Image, int Run) Decompose(int index)
     {
-        var runs = S.Definition!.Runs;
-        var images = S.ImageIds.Length;
+        var runs = D.Definition!.Runs;
+        var images = D.ImageIds.Length;
         var run = index % runs;
         var image = index / runs % images;
         var task = index / runs / images;
-        return (S.Definition.Tasks[task].Name, image, run);
+        return (D.Definition.Tasks[task].Name, image, run);
     }
 
     private string ItemIdOf(int index)
     {
         var (task, image, run) = Decompose(index);
-        return ItemKeys.ItemId(task, S.ImageIds[image], run);
+        return ItemKeys.ItemId(task, D.ImageIds[image], run);
     }
 
     private WorkItem BuildItem(int index, int attempt)
     {
         var (task, image, run) = Decompose(index);
-        return new WorkItem(JobId, index, ItemKeys.ItemId(task, S.ImageIds[image], run), task, S.ImageIds[image], image,
-            S.ImageSources[image], run, attempt, S.Definition!);
+        return new WorkItem(JobId, index, ItemKeys.ItemId(task, D.ImageIds[image], run), task, D.ImageIds[image], image,
+            D.ImageSources[image], run, attempt, D.Definition!);
+    }
+
+    private async Task FlushAsync()
+    {
+        if (!_dirty) return;
+        await progressState.WriteStateAsync();
+        _dirty = false;
+    }
+
+    // The aggregator is a view: if this fails, the final reconciliation restores the item from its record.
+    private async Task TryAggregateAsync(ItemOutcome outcome)
+    {
+        try { await AggregatorOf(outcome.Task).RecordAsync(outcome); }
+        catch (Exception e) { logger.LogWarning(e, "Job {Job}: aggregating {Item} failed; reconciled at the end", JobId, outcome.ItemId); }
+    }
+
+    // Workers write the records of successes and deterministic failures; the job writes those of failures it declares.
+    private Task WriteItemRecordAsync(ItemOutcome outcome) =>
+        store.WriteAsync(ItemKeys.ItemJson(JobId, outcome.ItemId), JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options));
+
+    /// <summary>
+    /// Makes every aggregator hold every finished item of its task, reading missing ones from their item
+    /// records. An item whose record is gone is run again. False when that happened (the job goes on).
+    /// </summary>
+    private async Task<bool> ReconcileAggregatesAsync()
+    {
+        var requeued = false;
+        var definition = D.Definition!;
+        var perTask = ItemCount / definition.Tasks.Count;
+        for (var t = 0; t < definition.Tasks.Count; t++)
+        {
+            var aggregator = AggregatorOf(definition.Tasks[t].Name);
+            var recorded = (await aggregator.GetRecordedIdsAsync()).ToHashSet(StringComparer.Ordinal);
+            if (recorded.Count == perTask) continue;
+            var restored = new List<ItemOutcome>();
+            for (var i = t * perTask; i < (t + 1) * perTask; i++)
+            {
+                var id = ItemIdOf(i);
+                if (recorded.Contains(id)) continue;
+                var bytes = await store.TryReadAsync(ItemKeys.ItemJson(JobId, id));
+                var outcome = bytes is null ? null : JsonSerializer.Deserialize<ItemOutcome>(bytes, ItemJson.Options);
+                if (outcome is null)
+                {
+                    logger.LogWarning("Job {Job}: the record of finished item {Item} is missing; running it again", JobId, id);
+                    S.Status[i] = (byte)ItemState.Pending;
+                    _cursor = Math.Min(_cursor, i);
+                    _dirty = requeued = true;
+                    continue;
+                }
+
+                restored.Add(outcome);
+            }
+
+            if (restored.Count > 0)
+            {
+                logger.LogInformation("Job {Job}: restored {Count} aggregate record(s) of {Task} from item records", JobId, restored.Count, definition.Tasks[t].Name);
+                await aggregator.RecordManyAsync(restored);
+            }
+        }
+
+        return !requeued;
     }
 
     private int CountFinished() => S.Status.Count(b => b is (byte)ItemState.Succeeded or (byte)ItemState.Failed);
@@ -392,10 +472,10 @@ internal sealed class JobGrain(
 
         return new JobStatus
         {
-            JobId = JobId, State = S.Definition is null ? JobState.Unknown : S.State, Total = ItemCount,
+            JobId = JobId, State = D.Definition is null ? JobState.Unknown : S.State, Total = ItemCount,
             Succeeded = succeeded, Failed = failed, InFlight = inFlight, Retries = S.Retries,
-            SubmittedAt = S.SubmittedAt, FinishedAt = S.FinishedAt, Error = S.Error,
-            Dataset = S.Definition?.Dataset.Label ?? "", Silo = silo.Name,
+            SubmittedAt = D.SubmittedAt, FinishedAt = S.FinishedAt, Error = S.Error,
+            Dataset = D.Definition?.Dataset.Label ?? "", Silo = silo.Name,
         };
     }
 
