@@ -23,6 +23,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
     public required InProcessTestCluster Cluster { get; init; }
     public required InMemoryArtifactStore Store { get; init; }
     public required ExecutionLog Log { get; init; }
+    public required ConcurrentDictionary<string, (BinaryData Data, string ETag)> Storage { get; init; }
 
     public IClusterClient Client => Cluster.Client;
 
@@ -31,7 +32,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
     {
         var store = new InMemoryArtifactStore();
         var log = new ExecutionLog();
-        var table = new ConcurrentDictionary<string, (BinaryData, string)>();
+        var table = new ConcurrentDictionary<string, (BinaryData Data, string ETag)>();
         var builder = new InProcessTestClusterBuilder((short)devices.Count);
         builder.ConfigureSilo((options, silo) =>
         {
@@ -67,7 +68,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
         builder.ConfigureClient(c => c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new SpgdTestCluster { Cluster = cluster, Store = store, Log = log };
+        return new SpgdTestCluster { Cluster = cluster, Store = store, Log = log, Storage = table };
     }
 
     public static DeviceOptions Simulated(int slots, TimeSpan serviceTime) =>
