@@ -5,6 +5,7 @@ var root = new RootCommand("SPGD restoration cluster")
 {
     RunCommand.Create(),
     SiloCommand.Create(),
+    SubmitCommand.Create(),
     WatchCommand.Create(),
     JobsCommand.Create(),
     CancelCommand.Create(),

@@ -36,9 +36,10 @@ public static class SpgdSiloHost
             {
                 silo.UseRedisClustering(redis);
                 silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
-                silo.ConfigureEndpoints(
-                    settings.AdvertisedAddress is { } ip ? IPAddress.Parse(ip) : null!,
-                    settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+                if (settings.AdvertisedAddress is { } ip)
+                    silo.ConfigureEndpoints(IPAddress.Parse(ip), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+                else
+                    silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
             }
             else
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -21,7 +22,8 @@ namespace Spgd.Grains.Devices;
 public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDisposable
 {
     private readonly DeviceOptions _options;
-    private readonly IWorkItemRunner _runner;
+    private readonly IServiceProvider _services;
+    private IWorkItemRunner _runner = null!;
     private readonly IGrainFactory _grains;
     private readonly IArtifactStore _store;
     private readonly ILogger<DeviceExecutor> _logger;
@@ -38,12 +40,12 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     private volatile bool _accepting;
     private int _disposed;
 
-    /// <summary>Creates the executor; threads start when the silo becomes active.</summary>
-    public DeviceExecutor(IOptions<DeviceOptions> options, IWorkItemRunner runner, IGrainFactory grains,
+    /// <summary>Creates the executor; the runner is resolved and threads start when the silo becomes active (only with a device).</summary>
+    public DeviceExecutor(IOptions<DeviceOptions> options, IServiceProvider services, IGrainFactory grains,
         IArtifactStore store, ILocalSiloDetails silo, ILogger<DeviceExecutor> logger)
     {
         _options = options.Value;
-        _runner = runner;
+        _services = services;
         _grains = grains;
         _store = store;
         _logger = logger;
@@ -99,6 +101,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
 
     private Task StartAsync()
     {
+        _runner = _services.GetRequiredService<IWorkItemRunner>();
         for (var i = 0; i < _options.Slots; i++)
         {
             var thread = new Thread(WorkLoop) { IsBackground = true, Name = $"spgd-device-{_options.Device}-{i}" };
