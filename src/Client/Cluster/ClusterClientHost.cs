@@ -42,5 +42,9 @@ public sealed class ClusterClientHost : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
+        // Diagnostic (used by a test): proves that cluster commands stay free of TorchSharp.
+        if (Environment.GetEnvironmentVariable("SPGD_DEBUG_ASSEMBLIES") is "1")
+            foreach (var name in AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).Order())
+                Console.Error.WriteLine($"loaded assembly: {name}");
     }
 }
