@@ -1,0 +1,80 @@
+namespace Spgd.Core.Sampling;
+
+/// <summary>
+/// Settings of an SPGD run (defaults: T = 30 outer steps, N = 5 warm-up iterations, lr 2.5 decaying to 1% of it,
+/// preset <see cref="SpgdPreset.Paper"/>, σ from 100 down to 0.1). Immutable; check with <see cref="Validate"/>.
+/// </summary>
+public sealed record SpgdOptions
+{
+    /// <summary>Number of outer (denoising) steps T.</summary>
+    public int Steps { get; init; } = 30;
+
+    /// <summary>Warm-up (likelihood) iterations N per outer step; each costs one network evaluation.</summary>
+    public int Warmup { get; init; } = 5;
+
+    /// <summary>Learning rate lr of the first outer step.</summary>
+    public double LearningRate { get; init; } = 2.5;
+
+    /// <summary>Fraction of lr the linear decay approaches at the last outer step (lr_min_ratio).</summary>
+    public double LrMinRatio { get; init; } = 0.01;
+
+    /// <summary>ADM momentum β in [0, 1); null takes the preset's (0.95 for paper, 0.9 for reference).</summary>
+    public double? Beta { get; init; }
+
+    /// <summary>Which published variant to follow.</summary>
+    public SpgdPreset Preset { get; init; } = SpgdPreset.Paper;
+
+    /// <summary>DiffStateGrad explained-energy cut-off τ in (0, 1]; null disables the projection.</summary>
+    public double? DiffStateGradTau { get; init; }
+
+    /// <summary>Project on outer steps i with i mod period = 0 (1 = every step).</summary>
+    public int DiffStateGradPeriod { get; init; } = 1;
+
+    /// <summary>σ_max, the noise level of the first outer step (and of x_T = σ_max·n).</summary>
+    public double SigmaMax { get; init; } = 100;
+
+    /// <summary>σ_min, the noise level of the last outer step before σ = 0.</summary>
+    public double SigmaMin { get; init; } = 0.1;
+
+    /// <summary>Which sampler to run: SPGD (default) or the DPS baseline on the same schedule.</summary>
+    public SamplerAlgorithm Algorithm { get; init; } = SamplerAlgorithm.Spgd;
+
+    /// <summary>DPS only: the likelihood step size ζ (the official DPS configurations use 0.3–1.0).</summary>
+    public double DpsStepSize { get; init; } = 1.0;
+
+    /// <summary>The β in effect: <see cref="Beta"/> or the preset's default.</summary>
+    public double EffectiveBeta => Beta ?? (Preset == SpgdPreset.Paper ? 0.95 : 0.9);
+
+    /// <summary>Every problem with these settings, one readable sentence each (empty when valid).</summary>
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>();
+        if (Steps < 1) problems.Add($"Steps (T) must be at least 1; got {Steps}.");
+        if (Warmup < 1) problems.Add($"Warmup (N) must be at least 1; got {Warmup}.");
+        if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) problems.Add($"LearningRate must be positive and finite; got {LearningRate}.");
+        if (!(LrMinRatio > 0) || !(LrMinRatio <= 1)) problems.Add($"LrMinRatio must be in (0, 1]; got {LrMinRatio}.");
+        if (Beta is { } beta && !(beta >= 0 && beta < 1)) problems.Add($"Beta must be in [0, 1); got {beta}.");
+        if (!Enum.IsDefined(Preset)) problems.Add($"Preset must be paper or reference; got {(int)Preset}.");
+        if (DiffStateGradTau is { } tau && !(tau > 0 && tau <= 1)) problems.Add($"DiffStateGradTau must be in (0, 1] (or null to disable); got {tau}.");
+        if (DiffStateGradPeriod < 1) problems.Add($"DiffStateGradPeriod must be at least 1; got {DiffStateGradPeriod}.");
+        if (!(SigmaMin > 0) || !double.IsFinite(SigmaMin)) problems.Add($"SigmaMin must be positive and finite; got {SigmaMin}.");
+        if (!(SigmaMax >= SigmaMin) || !double.IsFinite(SigmaMax)) problems.Add($"SigmaMax must be finite and at least SigmaMin ({SigmaMin}); got {SigmaMax}.");
+        if (!Enum.IsDefined(Algorithm)) problems.Add($"Algorithm must be Spgd or Dps; got {(int)Algorithm}.");
+        if (!(DpsStepSize >= 0) || !double.IsFinite(DpsStepSize)) problems.Add($"DpsStepSize (ζ) must be finite and at least 0; got {DpsStepSize}.");
+        return problems;
+    }
+
+    /// <summary>Throws when <see cref="Problems"/> is not empty.</summary>
+    /// <exception cref="ArgumentException">The settings are invalid; the message lists every problem.</exception>
+    public void Validate()
+    {
+        var problems = Problems();
+        if (problems.Count > 0) throw new ArgumentException("Invalid SPGD options: " + string.Join(" ", problems));
+    }
+
+    /// <summary>The outer noise schedule these settings imply.</summary>
+    public EdmSchedule Schedule() => new(Steps, SigmaMax, SigmaMin);
+
+    /// <summary>The learning-rate decay these settings imply.</summary>
+    public LearningRateSchedule LearningRates() => new(LearningRate, LrMinRatio, Steps);
+}
