@@ -70,10 +70,11 @@ internal sealed class JobGrain(
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
 
-        D.Definition = definition;
         D.SubmittedAt = DateTimeOffset.UtcNow;
         try
         {
+            definition = Validate(definition);
+            D.Definition = definition;
             var images = DatasetCatalog.List(definition.Dataset);
             D.ImageIds = images.Select(i => i.Id).ToArray();
             D.ImageSources = images.Select(i => i.Source).ToArray();
@@ -85,6 +86,7 @@ internal sealed class JobGrain(
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
+            D.Definition ??= definition;
             S.State = JobState.Failed;
             S.Error = e.Message;
             S.FinishedAt = DateTimeOffset.UtcNow;
@@ -101,6 +103,18 @@ internal sealed class JobGrain(
         }
 
         return BuildStatus();
+    }
+
+    // Fails fast on settings every item would reject; task names become canonical so seeds and keys are stable.
+    private static JobDefinition Validate(JobDefinition definition)
+    {
+        var tasks = definition.Tasks.Select(t => t with { Name = Core.Operators.TaskNames.Normalize(t.Name) }).ToList();
+        var duplicate = tasks.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Task {duplicate.Key} is listed twice.");
+        foreach (var task in tasks) Restoration.CoreSettings.ToOperator(task);
+        Restoration.CoreSettings.ToSampler(definition.Sampler);
+        if (definition.Dataset.Size < 8) throw new ArgumentException($"Image size must be at least 8, got {definition.Dataset.Size}.");
+        return definition with { Tasks = tasks };
     }
 
     // Observers only ever see persisted progress: what they see finished stays finished after a crash.
