@@ -8,16 +8,19 @@ namespace Spgd.Cluster.Tests.Infrastructure;
 internal sealed class ExecutionLog
 {
     public ConcurrentQueue<(string Silo, string ItemId)> Executions { get; } = new();
+    public ConcurrentQueue<(string Silo, string ItemId)> Attempts { get; } = new();
     public ConcurrentQueue<(string Silo, string Grain)> RestorationCalls { get; } = new();
 
     public int ExecutionsOf(string itemId) => Executions.Count(e => e.ItemId == itemId);
+    public int AttemptsOf(string itemId) => Attempts.Count(e => e.ItemId == itemId);
 }
 
-/// <summary>Wraps the silo's runner and logs each execution that ran to its end.</summary>
+/// <summary>Wraps the silo's runner and logs each attempt, and each execution that ran to its end.</summary>
 internal sealed class RecordingRunner(IWorkItemRunner inner, ExecutionLog log, string silo) : IWorkItemRunner
 {
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
     {
+        log.Attempts.Enqueue((silo, item.ItemId));
         var result = inner.Run(item, device, cancellationToken);
         log.Executions.Enqueue((silo, item.ItemId));
         return result;
