@@ -45,6 +45,8 @@ public sealed class JobOrchestrationTests
             Assert.Equal(8, summary.Count);
             Assert.Equal(8, summary.Succeeded);
             Assert.Equal(8, summary.Psnr!.Count);
+            using var document = JsonDocument.Parse(cluster.Store.Text(ItemKeys.TaskSummary("job-a", task)));
+            Assert.Equal(8, document.RootElement.GetProperty("statistics").GetProperty("succeeded").GetInt32());
             var csvRows = cluster.Store.Text(ItemKeys.TaskMetricsCsv("job-a", task)).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
             Assert.Equal(8, csvRows.Count);
             counted.AddRange(csvRows.Select(r => r.Split(',')[0]));

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Spgd.Contracts.Jobs;
 using Spgd.Contracts.Results;
+using Spgd.Evaluation.Summaries;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Placement;
 using Spgd.Grains.Storage;
@@ -70,7 +71,13 @@ internal sealed class AggregatorGrain(
     {
         await FlushAsync();
         var summary = Summarize();
-        await store.WriteAsync(ItemKeys.TaskSummary(summary.JobId, summary.Task), JsonSerializer.SerializeToUtf8Bytes(summary, ItemJson.Options));
+        // The shared evaluation library adds bootstrap intervals and per-image run spread next to the plain statistics.
+        var records = state.State.Items.Values.Select(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is { } m
+            ? ItemRecord.Success(o.ItemId, o.ImageId, o.Run, m.Psnr, m.Ssim, m.Lpips)
+            : ItemRecord.Failure(o.ItemId, o.ImageId, o.Run, o.Error ?? o.Kind.ToString()));
+        var document = JsonSerializer.SerializeToNode(summary, ItemJson.Options)!.AsObject();
+        document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, null, records), ItemJson.Options);
+        await store.WriteAsync(ItemKeys.TaskSummary(summary.JobId, summary.Task), JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
         await store.WriteAsync(ItemKeys.TaskMetricsCsv(summary.JobId, summary.Task), Encoding.UTF8.GetBytes(MetricsCsv()));
         return summary;
     }
