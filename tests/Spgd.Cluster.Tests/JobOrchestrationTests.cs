@@ -115,4 +115,40 @@ public sealed class JobOrchestrationTests
             Assert.Equal(12, summary.Succeeded);
         }
     }
+
+    [Fact]
+    public async Task Stopping_a_compute_silo_gracefully_hands_queued_items_back_without_spending_attempts()
+    {
+        await using var cluster = await StartTwoComputeOneControlAsync(TimeSpan.FromMilliseconds(500));
+        var definition = TestJobs.Demo(images: 10, taskCount: 2);
+        await cluster.Client.GetGrain<IJobGrain>("job-g").SubmitAsync(definition);
+
+        await cluster.WaitForAsync("job-g", s => s.Finished >= 4, TimeSpan.FromMinutes(1));
+        await cluster.Cluster.StopSiloAsync(cluster.Silo("Silo_1"));
+        var status = await cluster.WaitForEndAsync("job-g", TimeSpan.FromMinutes(2));
+
+        Assert.Equal(JobState.Completed, status.State);
+        Assert.Equal(0, status.Retries);
+        var items = await cluster.Client.GetGrain<IJobGrain>("job-g").GetItemsAsync();
+        Assert.All(items, i => Assert.Equal(1, i.Attempts));
+        Assert.All(items, i => Assert.Equal(1, cluster.Log.ExecutionsOf(i.ItemId)));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_job_stops_dispatching_its_items()
+    {
+        await using var cluster = await StartTwoComputeOneControlAsync(TimeSpan.FromMilliseconds(1000));
+        var definition = TestJobs.Demo(images: 20, taskCount: 2);
+        var job = cluster.Client.GetGrain<IJobGrain>("job-x");
+        await job.SubmitAsync(definition);
+        await cluster.WaitForAsync("job-x", s => s.InFlight > 0, TimeSpan.FromMinutes(1));
+
+        await job.CancelAsync();
+        var status = await job.GetStatusAsync();
+        await Task.Delay(TimeSpan.FromSeconds(4)); // long enough for everything started to finish
+
+        Assert.Equal(JobState.Cancelled, status.State);
+        Assert.True(cluster.Log.Executions.Count <= 8, $"{cluster.Log.Executions.Count} items ran after a cancel with a window of 8");
+        Assert.Equal(JobState.Cancelled, (await job.GetStatusAsync()).State);
+    }
 }

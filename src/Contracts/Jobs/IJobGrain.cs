@@ -22,7 +22,14 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Workers renew the leases of the items they hold (queued or running).</summary>
     /// <param name="indices">Item indices.</param>
     /// <param name="attempts">Attempt of each index, same order.</param>
-    Task HeartbeatAsync(int[] indices, int[] attempts);
+    /// <returns>The indices among them that the job no longer needs (finished, superseded or job ended): drop them.</returns>
+    Task<int[]> HeartbeatAsync(int[] indices, int[] attempts);
+
+    /// <summary>
+    /// A worker that is shutting down gracefully hands back an item it accepted but never started; the
+    /// attempt is refunded and the item dispatched again at once.
+    /// </summary>
+    Task ReleaseAsync(int index, int attempt);
 
     /// <summary>Stops dispatching and ends the job as cancelled.</summary>
     Task CancelAsync();

@@ -31,6 +31,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     private readonly string _siloKey;
     private readonly BlockingCollection<WorkItem> _queue = new();
     private readonly ConcurrentDictionary<(string Job, int Index), int> _held = new();
+    private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), bool> _unwanted = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline _reportRetry;
     private readonly List<Thread> _threads = [];
@@ -96,7 +97,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle)
     {
         if (!_options.HasDevice) return;
-        lifecycle.Subscribe(nameof(DeviceExecutor), ServiceLifecycleStage.Active, _ => StartAsync(), _ => StopAsync());
+        lifecycle.Subscribe(nameof(DeviceExecutor), ServiceLifecycleStage.Active, _ => StartAsync(), StopAsync);
     }
 
     private Task StartAsync()
@@ -116,13 +117,35 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         return Task.CompletedTask;
     }
 
-    // Stopping drops queued items without reporting: their leases expire and the jobs dispatch them again.
-    private Task StopAsync()
+    // A graceful stop hands queued items back to their jobs and lets running ones finish while the host
+    // allows; a kill (cancelled token) just stops, and the jobs notice by the missing heartbeats.
+    private async Task StopAsync(CancellationToken ct)
     {
         _accepting = false;
-        _stop.Cancel();
         _queue.CompleteAdding();
-        return Task.CompletedTask;
+        if (!ct.IsCancellationRequested)
+        {
+            var released = new List<WorkItem>();
+            while (_queue.TryTake(out var item))
+            {
+                lock (_gate) _queued--;
+                released.Add(item);
+            }
+
+            await Task.WhenAll(released.Select(async item =>
+            {
+                try { await _grains.GetGrain<IJobGrain>(item.JobId).ReleaseAsync(item.Index, item.Attempt); }
+                catch (Exception e) { _logger.LogWarning(e, "Could not hand {Item} back to job {Job}; its lease will expire", item.ItemId, item.JobId); }
+                finally { _held.TryRemove((item.JobId, item.Index), out _); }
+            }));
+            try
+            {
+                while (Running > 0 && !ct.IsCancellationRequested) await Task.Delay(100, ct);
+            }
+            catch (OperationCanceledException) { }
+        }
+
+        _stop.Cancel();
     }
 
     private void WorkLoop()
@@ -132,7 +155,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
             foreach (var item in _queue.GetConsumingEnumerable(_stop.Token))
             {
                 lock (_gate) { _queued--; _running++; }
-                try { Execute(item); }
+                try
+                {
+                    if (_unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _)) _held.TryRemove((item.JobId, item.Index), out _);
+                    else Execute(item);
+                }
                 finally { lock (_gate) _running--; }
             }
         }
@@ -218,6 +245,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         finally
         {
             _held.TryRemove(new KeyValuePair<(string, int), int>((item.JobId, item.Index), item.Attempt));
+            _unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _);
         }
     }
 
@@ -229,8 +257,12 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
             {
                 try
                 {
-                    await _grains.GetGrain<IJobGrain>(job.Key).HeartbeatAsync(
-                        job.Select(kv => kv.Key.Index).ToArray(), job.Select(kv => kv.Value).ToArray());
+                    var held = job.ToArray();
+                    var unwanted = await _grains.GetGrain<IJobGrain>(job.Key).HeartbeatAsync(
+                        held.Select(kv => kv.Key.Index).ToArray(), held.Select(kv => kv.Value).ToArray());
+                    // Queued items the job no longer needs (cancelled, finished elsewhere) are skipped when their turn comes.
+                    foreach (var index in unwanted)
+                        if (_held.TryGetValue((job.Key, index), out var attempt)) _unwanted[(job.Key, index, attempt)] = true;
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {

@@ -176,14 +176,16 @@ internal sealed class JobGrain(
         await TryFinishAsync();
     }
 
-    public Task HeartbeatAsync(int[] indices, int[] attempts)
+    public Task<int[]> HeartbeatAsync(int[] indices, int[] attempts)
     {
-        if (S.State != JobState.Running) return Task.CompletedTask;
+        if (S.State != JobState.Running) return Task.FromResult(indices);
+        var unwanted = new List<int>();
         var expires = DateTime.UtcNow + _options.LeaseTimeout;
         for (var k = 0; k < indices.Length && k < attempts.Length; k++)
         {
             var i = indices[k];
-            if (i < 0 || i >= ItemCount || attempts[k] != S.Attempts[i]) continue;
+            if (i < 0 || i >= ItemCount) continue;
+            if (attempts[k] != S.Attempts[i]) { unwanted.Add(i); continue; }
             switch ((ItemState)S.Status[i])
             {
                 case ItemState.Dispatched:
@@ -194,10 +196,27 @@ internal sealed class JobGrain(
                     S.Status[i] = (byte)ItemState.Dispatched;
                     _retryAt.Remove(i);
                     _leases[i] = new Lease(attempts[k], expires);
+                    _dirty = true;
+                    break;
+                default:
+                    unwanted.Add(i);
                     break;
             }
         }
 
+        return Task.FromResult(unwanted.ToArray());
+    }
+
+    public Task ReleaseAsync(int index, int attempt)
+    {
+        if (S.State != JobState.Running || index < 0 || index >= ItemCount) return Task.CompletedTask;
+        if (S.Status[index] != (byte)ItemState.Dispatched || S.Attempts[index] != attempt) return Task.CompletedTask;
+        S.Status[index] = (byte)ItemState.Pending;
+        S.Attempts[index]--;
+        _leases.Remove(index);
+        _retryAt.Remove(index);
+        _cursor = Math.Min(_cursor, index);
+        _dirty = true;
         return Task.CompletedTask;
     }
 
