@@ -7,6 +7,7 @@ using Spgd.Grains.Devices;
 namespace Spgd.Cluster.Tests;
 
 /// <summary>Jobs on the simulated device: placement, exactly-once accounting and silo failures.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class JobOrchestrationTests
 {
     private static readonly string[] ComputeSilos = ["Silo_0", "Silo_1"];

@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace Spgd.Cluster.Tests;
 
 /// <summary>A 20,000-item job on instant simulated devices: the job's persisted progress stays compact.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class JobScaleTests(ITestOutputHelper output)
 {
     [Fact]

@@ -15,6 +15,7 @@ using static TorchSharp.torch;
 namespace Spgd.Cluster.Tests;
 
 /// <summary>Jobs that really restore images (spectral prior, 64², T = 4, N = 2) on CPU compute silos.</summary>
+[Collection(ClusterCollection.Name)]
 public sealed class RealRestorationTests
 {
     private static Task<SpgdTestCluster> StartAsync()
