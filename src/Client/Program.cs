@@ -1,13 +1,23 @@
 using System.CommandLine;
+using Spgd.Client.Cli;
 using Spgd.Client.Commands;
 
-var root = new RootCommand("SPGD restoration cluster")
-{
+// Each command lives in its own file under Commands/ and is registered here, one line each.
+var root = new RootCommand("spgd: SPGD image restoration (low-level tools and cluster client)");
+Command[] commands =
+[
     RunCommand.Create(),
     SiloCommand.Create(),
     SubmitCommand.Create(),
     WatchCommand.Create(),
     JobsCommand.Create(),
     CancelCommand.Create(),
-};
-return await root.Parse(args).InvokeAsync();
+    UnetCommand.Create(),
+    DenoiseCommand.Create(),
+    OperatorCommand.Create(),
+    RestoreCommand.Create(),
+    MetricsCommand.Create(),
+];
+foreach (var command in commands) root.Subcommands.Add(command);
+
+return CliApp.Run(root, args);
