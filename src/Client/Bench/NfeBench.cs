@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spgd.Core.Benchmarks;
+using Spgd.Core.Models;
 
 namespace Spgd.Client.Bench;
 
@@ -55,9 +56,11 @@ public static class NfeBench
         rows.Add(("RSS after building the net", $"{r.ResidentAfterLoadMiB:0} MiB"));
         rows.Add(("RSS between forward and backward", $"{r.ResidentAfterForwardMiB:0} MiB"));
         rows.Add(("peak RSS (VmHWM, whole process)", $"{r.PeakResidentMiB:0} MiB"));
-        rows.Add(("saved activations (model)", $"{c.SavedActivationBytes / (1 << 20):0} MiB"));
+        rows.Add(("saved activations (model)", $"{(r.Options.RecomputeActivations ? c.SavedActivationBytesWithRecompute : c.SavedActivationBytes) / (1 << 20):0} MiB"));
         rows.Add(("recompute activations", r.Options.RecomputeActivations ? "yes" : "no"));
         rows.Add(("threads", $"{r.Threads}"));
+        foreach (var device in AcceleratorProjection.Standard)
+            rows.Add(($"projected {device.Name}, s/image at T=100, N=5", $"{device.SecondsPerImage(c, 500):0.0}"));
         AnsiConsole.Write(BenchReport.KeyValues("spgd bench nfe", rows));
         AnsiConsole.MarkupLine(Markup.Escape(BenchReport.MachineLine(machine)));
     }
@@ -84,7 +87,15 @@ public static class NfeBench
         json["forward_gflops"] = r.Cost.ForwardFlops / 1e9;
         json["gradient_pass_gflops"] = r.Cost.GradientPassFlops / 1e9;
         json["achieved_gflops_per_second"] = r.GradientGflopsPerSecond;
-        json["saved_activation_mb"] = r.Cost.SavedActivationBytes / (1 << 20);
+        json["saved_activation_mb"] = (r.Options.RecomputeActivations ? r.Cost.SavedActivationBytesWithRecompute : r.Cost.SavedActivationBytes) / (1 << 20);
+        var projections = new JsonObject();
+        foreach (var device in AcceleratorProjection.Standard)
+            projections[device.Name] = new JsonObject
+            {
+                ["seconds_per_gradient_pass"] = device.SecondsPerGradientPass(r.Cost),
+                ["seconds_per_image_t100_n5"] = device.SecondsPerImage(r.Cost, 500),
+            };
+        json["projections"] = projections;
         json["machine"] = BenchReport.Machine(machine);
         return json;
     }

@@ -16,10 +16,12 @@ namespace Spgd.Core.Models;
 /// <param name="SavedActivationElements">float32 elements autograd keeps from the forward pass for the backward to the
 /// input (weights do not require grad): the inputs of convolutions, GroupNorms, SiLUs and average pools, the operands of
 /// the attention matmuls and softmax outputs.</param>
+/// <param name="SavedActivationElementsWithRecompute">The same when each GroupNorm → SiLU → conv chain is recomputed in
+/// the backward (<see cref="GuidedDiffusionUNet.RecomputeActivations"/>): each chain keeps only its input.</param>
 /// <param name="LargestActivationElements">The largest single activation tensor of the forward pass.</param>
 public sealed record UNetCost(int Batch, int Size, double ConvolutionFlops, double LinearFlops, double AttentionFlops,
     double NormalizationFlops, double ElementwiseFlops, long ParameterCount, double SavedActivationElements,
-    double LargestActivationElements)
+    double SavedActivationElementsWithRecompute, double LargestActivationElements)
 {
     /// <summary>Multiply-add work (convolutions, linear layers, attention matmuls): what a matrix engine executes.</summary>
     public double MatmulFlops => ConvolutionFlops + LinearFlops + AttentionFlops;
@@ -45,10 +47,16 @@ public sealed record UNetCost(int Batch, int Size, double ConvolutionFlops, doub
     /// <summary>Bytes autograd holds between the forward and the backward (float32).</summary>
     public double SavedActivationBytes => 4 * SavedActivationElements;
 
+    /// <summary>Bytes autograd holds between the forward and the backward with recomputation (float32).</summary>
+    public double SavedActivationBytesWithRecompute => 4 * SavedActivationElementsWithRecompute;
+
     /// <summary>
-    /// Expected peak memory of a gradient pass: weights + saved activations + a backward working set of three of the
+    /// Expected peak memory of a gradient pass without recomputation: weights + saved activations + a backward working set of three of the
     /// largest activation (its incoming gradient, the outgoing one, and a temporary of the same size).
     /// Excludes the runtime itself (libtorch and .NET, a few hundred MiB).
     /// </summary>
     public double GradientPassPeakBytes => ParameterBytes + SavedActivationBytes + 3 * 4 * LargestActivationElements;
+
+    /// <summary>As <see cref="GradientPassPeakBytes"/> with recomputation.</summary>
+    public double GradientPassPeakBytesWithRecompute => ParameterBytes + SavedActivationBytesWithRecompute + 3 * 4 * LargestActivationElements;
 }

@@ -50,7 +50,7 @@ public static class UNetCostModel
         long ch = levels[0];
         long res = side;
         t.Conv(config.InChannels, ch, 3, res, res);
-        t.Save(config.InChannels * res * res);
+        t.SaveAlways(config.InChannels * res * res);
         var skips = new Stack<long>([ch]);
         int ds = 1;
         for (int level = 0; level < levels.Count; level++)
@@ -64,7 +64,7 @@ public static class UNetCostModel
             }
             if (level == levels.Count - 1) continue;
             if (config.ResblockUpdown) ResBlock(t, config, embDim, ch, ch, res, Resampling.Down);
-            else { t.Conv(ch, ch, 3, res / 2, res / 2); t.Save(ch * res * res); }
+            else { t.Conv(ch, ch, 3, res / 2, res / 2); t.SaveAlways(ch * res * res); }
             res /= 2;
             skips.Push(ch);
             ds *= 2;
@@ -86,7 +86,7 @@ public static class UNetCostModel
                 if (level > 0 && i == config.NumResBlocks)
                 {
                     if (config.ResblockUpdown) ResBlock(t, config, embDim, ch, ch, res, Resampling.Up);
-                    else { t.Activation(ch * res * res * 4); t.Conv(ch, ch, 3, res * 2, res * 2); t.Save(ch * res * res * 4); }
+                    else { t.Activation(ch * res * res * 4); t.Conv(ch, ch, 3, res * 2, res * 2); t.SaveAlways(ch * res * res * 4); }
                     res *= 2;
                     ds /= 2;
                 }
@@ -98,10 +98,11 @@ public static class UNetCostModel
         t.GroupNorm(ch, res * res);
         t.Elementwise(SiluFlopsPerElement * head);
         t.Save(3 * head);
+        t.SaveWhenRecomputing(head);
         t.Conv(ch, config.OutChannels, 3, res, res);
 
         return new UNetCost(batch, side, t.ConvFlops, t.LinearFlops, t.AttentionFlops, t.NormFlops, t.OtherFlops,
-            t.Parameters, t.Saved, t.Largest);
+            t.Parameters, t.Saved, t.SavedRecompute, t.Largest);
     }
 
     // in_layers = GroupNorm, SiLU, [resample], conv3×3; emb projection; out_layers = GroupNorm, (scale-shift), SiLU, conv3×3; skip.
@@ -110,6 +111,8 @@ public static class UNetCostModel
         long outRes = resampling switch { Resampling.Down => res / 2, Resampling.Up => res * 2, _ => res };
         long inArea = res * res, outArea = outRes * outRes;
 
+        // With recomputation each GroupNorm→SiLU→conv chain keeps only its input: x and the first conv's output.
+        t.SaveWhenRecomputing(cin * inArea + cout * outArea);
         t.GroupNorm(cin, inArea);
         t.Elementwise(SiluFlopsPerElement * cin * inArea);
         t.Save(2 * cin * inArea); // GroupNorm input and SiLU input
@@ -158,14 +161,14 @@ public static class UNetCostModel
         t.Elementwise(ch * length);
         // Saved: block input and normalised input, the q/k/v tensor (kept alive by v), scaled q and k, softmax output,
         // attention output (projection input).
-        t.Save(ch * length * (1 + 1 + 3 + 2 + 1) + heads * length * length);
+        t.SaveAlways(ch * length * (1 + 1 + 3 + 2 + 1) + heads * length * length);
     }
 
     private enum Resampling { None, Down, Up }
 
     private sealed class Tally(int batch)
     {
-        public double ConvFlops, LinearFlops, AttentionFlops, NormFlops, OtherFlops, Saved, Largest;
+        public double ConvFlops, LinearFlops, AttentionFlops, NormFlops, OtherFlops, Saved, SavedRecompute, Largest;
         public long Parameters;
 
         public void Conv(long cin, long cout, int kernel, long outHeight, long outWidth)
@@ -193,7 +196,18 @@ public static class UNetCostModel
 
         public void Elementwise(double flopsPerImage) => OtherFlops += batch * flopsPerImage;
 
+        // What plain autograd keeps.
         public void Save(double elementsPerImage) => Saved += batch * elementsPerImage;
+
+        // What it keeps when GroupNorm→SiLU→conv chains are recomputed in the backward.
+        public void SaveWhenRecomputing(double elementsPerImage) => SavedRecompute += batch * elementsPerImage;
+
+        // Kept either way.
+        public void SaveAlways(double elementsPerImage)
+        {
+            Save(elementsPerImage);
+            SaveWhenRecomputing(elementsPerImage);
+        }
 
         public void Activation(double elementsPerImage) => Largest = Math.Max(Largest, batch * elementsPerImage);
     }

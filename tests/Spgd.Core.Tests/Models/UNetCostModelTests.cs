@@ -68,7 +68,9 @@ public class UNetCostModelTests(ITestOutputHelper output)
         var cost = UNetCostModel.Estimate(UNetConfig.Preset("ffhq256"));
         double multiplyAdds = cost.MatmulFlops / 2;
         output.WriteLine($"ffhq256 256²: forward {cost.ForwardFlops / 1e9:0.0} GFLOPs, matmul {cost.MatmulFlops / 1e9:0.0} GFLOPs " +
-            $"(conv {cost.ConvolutionFlops / 1e9:0.0}, attention {cost.AttentionFlops / 1e9:0.00}), saved activations {cost.SavedActivationBytes / (1 << 20):0} MiB");
+            $"(conv {cost.ConvolutionFlops / 1e9:0.0}, attention {cost.AttentionFlops / 1e9:0.00}), saved activations {cost.SavedActivationBytes / (1 << 20):0} MiB, " +
+            $"with recompute {cost.SavedActivationBytesWithRecompute / (1 << 20):0} MiB");
+        Assert.InRange(cost.SavedActivationBytesWithRecompute / cost.SavedActivationBytes, 0.25, 0.6);
         Assert.InRange(multiplyAdds * 500 / 96.9e12, 0.97, 1.03);
         Assert.Equal(93_563_910L, cost.ParameterCount);
     }
@@ -78,5 +80,27 @@ public class UNetCostModelTests(ITestOutputHelper output)
     {
         var e = Assert.Throws<ArgumentException>(() => UNetCostModel.Estimate(UNetConfig.Preset("ffhq256"), 1, 100));
         Assert.Contains("32", e.Message);
+    }
+}
+
+public class AcceleratorProjectionTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void ProjectionScalesWithTheRatesAndTheBatch()
+    {
+        var cost = UNetCostModel.Estimate(UNetConfig.Preset("ffhq256"));
+        foreach (var device in AcceleratorProjection.Standard)
+            output.WriteLine($"{device.Name}: {device.SecondsPerGradientPass(cost) * 1e3:0.0} ms per gradient pass, {device.SecondsPerImage(cost, 500):0.0} s per image, " +
+                $"with weight gradients {device.SecondsPerImage(cost, 500, weightGradients: true):0.0} s");
+        Assert.True(h100WithWeights() > AcceleratorProjection.H100Tf32.SecondsPerGradientPass(cost));
+        double h100WithWeights() => AcceleratorProjection.H100Tf32.SecondsPerGradientPass(cost, weightGradients: true);
+        var h100 = AcceleratorProjection.H100Tf32;
+        var twiceAsFast = h100 with { DenseTflops = 2 * h100.DenseTflops, MemoryTBps = 2 * h100.MemoryTBps };
+        Assert.Equal(h100.SecondsPerGradientPass(cost) / 2, twiceAsFast.SecondsPerGradientPass(cost), 9);
+        // Matmul part alone: 2·matmul + attention FLOPs at 35 % of 494.7 TFLOP/s.
+        var noMemory = h100 with { MemoryTBps = double.PositiveInfinity };
+        Assert.Equal((2 * cost.MatmulFlops + cost.AttentionFlops) / (494.7e12 * 0.35), noMemory.SecondsPerGradientPass(cost), 12);
+        var batch4 = UNetCostModel.Estimate(UNetConfig.Preset("ffhq256"), batch: 4);
+        Assert.Equal(h100.SecondsPerImage(cost, 500), h100.SecondsPerImage(batch4, 500), 9);
     }
 }
