@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spgd.Core.Benchmarks;
+using Spgd.Core.Denoising;
 using Spgd.Core.Models;
 
 namespace Spgd.Client.Bench;
@@ -17,16 +18,23 @@ public static class NfeBench
         var batch = new Option<int>("--batch") { Description = "Images per evaluation", DefaultValueFactory = _ => 1 };
         var size = new Option<int?>("--size") { Description = "Image side (default: the model's image size)" };
         var noForward = new Option<bool>("--no-forward") { Description = "Skip timing the forward pass alone" };
+        var spectral = new Option<bool>("--spectral-prior") { Description = "Time the spectral Gaussian prior's evaluation instead of a UNet's (--size defaults to 256)" };
         var noRecompute = new Option<bool>("--no-recompute") { Description = "Keep every GroupNorm/SiLU activation for the backward instead of recomputing them (to measure the difference)" };
         var command = new Command("nfe",
             "Time one network evaluation with the gradient to x (VP denoiser forward + backward), random weights; " +
             "peak RSS is the process's VmHWM, so run it in its own process")
-        { preset, config, batch, size, noForward, noRecompute };
+        { preset, config, batch, size, noForward, noRecompute, spectral };
         shared.AddTo(command);
         command.SetAction(parse =>
         {
             shared.Apply(parse);
             if (parse.GetValue(batch) < 1) throw new ArgumentException($"--batch must be at least 1, got {parse.GetValue(batch)}");
+            if (parse.GetValue(spectral))
+            {
+                RunSpectral(parse.GetValue(batch), parse.GetValue(size) ?? 256, parse.GetValue(shared.Repeats), parse.GetValue(shared.Warmup),
+                    parse.GetValue(shared.Seed), parse.GetValue(shared.Json));
+                return 0;
+            }
             var (name, cfg) = BenchOptions.ResolveModel(parse, preset, config);
             var options = new NfeBenchmarkOptions(name, cfg, parse.GetValue(batch), parse.GetValue(size), parse.GetValue(shared.Repeats),
                 parse.GetValue(shared.Warmup), parse.GetValue(shared.Seed), ForwardOnly: !parse.GetValue(noForward), RecomputeActivations: !parse.GetValue(noRecompute));
@@ -37,6 +45,25 @@ public static class NfeBench
             return 0;
         });
         return command;
+    }
+
+    private static void RunSpectral(int batch, int size, int repeats, int warmup, ulong seed, string? jsonPath)
+    {
+        var machine = MachineInfo.Capture();
+        var timing = NfeBenchmark.TimeGradientPass(SpectralGaussianPrior.Default, batch, size, repeats, warmup, seed);
+        AnsiConsole.Write(BenchReport.KeyValues("spgd bench nfe --spectral-prior",
+        [
+            ("denoiser", SpectralGaussianPrior.Default.Description),
+            ("input", $"batch {batch} × 3 × {size}²"),
+            ("evaluation with gradient (median, min–max)", BenchReport.Seconds(timing)),
+            ("threads", $"{machine.TorchThreads}"),
+        ]));
+        AnsiConsole.MarkupLine(Markup.Escape(BenchReport.MachineLine(machine)));
+        var json = new JsonObject { ["benchmark"] = "nfe", ["model"] = "spectral-prior", ["batch"] = batch, ["size"] = size, ["threads"] = machine.TorchThreads };
+        BenchReport.AddTiming(json, timing);
+        json["peak_rss_mb"] = ProcessMemory.PeakResidentMiB;
+        json["machine"] = BenchReport.Machine(machine);
+        BenchReport.WriteJson(jsonPath, json);
     }
 
     private static void Print(NfeBenchmarkResult r, MachineInfo machine)

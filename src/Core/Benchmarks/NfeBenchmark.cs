@@ -85,6 +85,17 @@ public static class NfeBenchmark
             afterLoad, afterForward, ProcessMemory.PeakResidentMiB, cost);
     }
 
+    /// <summary>Times <see cref="GradientPass"/> for any denoiser (e.g. the spectral Gaussian prior) on seeded random
+    /// images of <paramref name="batch"/> × 3 × <paramref name="size"/>².</summary>
+    public static TimingSummary TimeGradientPass(IDenoiser denoiser, int batch, int size, int repeats, int warmup, ulong seed = 0, double sigma = 1.0)
+    {
+        ArgumentNullException.ThrowIfNull(denoiser);
+        using var generator = new Generator(seed + 1);
+        using var x = torch.randn([batch, 3, size, size], generator: generator);
+        using var y = torch.randn([batch, 3, size, size], generator: generator) * 0.5;
+        return TimingSummary.Measure(() => GradientPass(denoiser, x, y, sigma), repeats, warmup);
+    }
+
     /// <summary>One evaluation with the likelihood gradient; returns nothing, everything it allocates is freed.</summary>
     /// <param name="denoiser">The denoiser D.</param>
     /// <param name="x">The noisy images.</param>
