@@ -34,6 +34,15 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void NfeOfTheSpectralPriorNeedsNoNetwork()
+    {
+        var root = RunJson("bench", "nfe", "--spectral-prior", "--size", "32", "--batch", "2", "--repeats", "2", "--warmup", "0");
+        Assert.Equal("spectral-prior", root.GetProperty("model").GetString());
+        Assert.Equal(2, root.GetProperty("seconds").GetArrayLength());
+        Assert.True(root.GetProperty("median_seconds").GetDouble() > 0);
+    }
+
+    [Fact]
     public void OperatorsTimesEachRequestedTask()
     {
         var root = RunJson("bench", "operators", "--size", "64", "--batch", "1", "--repeats", "1", "--warmup", "0",
