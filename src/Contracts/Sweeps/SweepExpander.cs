@@ -25,39 +25,50 @@ public static class SweepExpander
         var problems = new List<string>();
         void Each<T>(string name, IReadOnlyList<T>? values, Func<T, string?> check)
         {
-            if (values is null || values.Count == 0) { problems.Add($"sampler.{name}: the list is empty; give at least one value"); return; }
+            if (values is null) return;
+            if (values.Count == 0) { problems.Add($"sweep.{name}: the list is empty; give at least one value (or leave the key out)"); return; }
             for (var i = 0; i < values.Count; i++)
-                if (check(values[i]) is { } why) problems.Add($"sampler.{name}[{i}]: {Format(values[i])} {why}");
+                if (check(values[i]) is { } why) problems.Add($"sweep.{name}[{i}]: {Format(values[i])} {why}");
         }
-        Each("samplers", sweep.Samplers, s => SamplerKinds.IsKnown(s) ? null : $"is not a sampler (expected one of {string.Join(", ", SamplerKinds.All)})");
+        Each("sampler", sweep.Samplers, s => SamplerKinds.IsKnown(s) ? null : $"is not a sampler (expected one of {string.Join(", ", SamplerKinds.All)})");
         Each("steps", sweep.Steps, t => t >= 1 ? null : "must be >= 1");
         Each("warmup", sweep.Warmup, n => n >= 1 ? null : "must be >= 1");
-        Each("learningRate", sweep.LearningRate, lr => lr is null || (lr > 0 && double.IsFinite(lr.Value)) ? null : "must be > 0 and finite");
+        Each("lr", sweep.LearningRate, lr => lr is null || (lr > 0 && double.IsFinite(lr.Value)) ? null : "must be > 0 and finite");
         Each("beta", sweep.Beta, b => b is null || (b >= 0 && b < 1) ? null : "must be in [0, 1)");
         Each("preset", sweep.Preset, p => p?.Trim().ToLowerInvariant() is Paper or Reference ? null : "is not a preset (expected paper or reference)");
         Each("adm", sweep.Adm, _ => null);
-        Each("diffStateGradTau", sweep.DiffStateGradTau, t => t is null || (t > 0 && t <= 1) ? null : "must be in (0, 1] (or null for off)");
-        Each("dpsStepSize", sweep.DpsStepSize, z => z is null || (z >= 0 && double.IsFinite(z.Value)) ? null : "must be >= 0 and finite");
+        Each("diffstategrad_tau", sweep.DiffStateGradTau, t => t is null || (t > 0 && t <= 1) ? null : "must be in (0, 1] (or null for off)");
+        Each("dps_step_size", sweep.DpsStepSize, z => z is null || (z >= 0 && double.IsFinite(z.Value)) ? null : "must be >= 0 and finite");
         return problems;
     }
 
-    /// <summary>The distinct grid points in sweep order (samplers, then T, N, lr, β, preset, ADM, τ, ζ; first occurrence kept).</summary>
+    /// <summary>
+    /// The distinct grid points in sweep order (samplers, then T, N, lr, β, preset, ADM, τ, ζ; first occurrence kept);
+    /// lists the sweep leaves out take <paramref name="basis"/>'s value (default: Core's defaults).
+    /// </summary>
     /// <exception cref="ArgumentException">The sweep has problems (see <see cref="Problems"/>).</exception>
-    public static IReadOnlyList<GridPoint> Points(SamplerSweep sweep)
+    public static IReadOnlyList<GridPoint> Points(SamplerSweep sweep, SweepBasis? basis = null)
     {
         var problems = Problems(sweep);
         if (problems.Count > 0) throw new ArgumentException("invalid sampler sweep: " + string.Join("; ", problems), nameof(sweep));
+        var b = basis ?? SweepBasis.Default;
+        var basisProblems = Problems(new SamplerSweep
+        {
+            Samplers = [b.Sampler], Steps = [b.Steps], Warmup = [b.Warmup], LearningRate = [b.LearningRate], Beta = [b.Beta],
+            Preset = [b.Preset], Adm = [b.Adm], DiffStateGradTau = [b.DiffStateGradTau], DpsStepSize = [b.DpsStepSize],
+        });
+        if (basisProblems.Count > 0) throw new ArgumentException("invalid sweep basis: " + string.Join("; ", basisProblems), nameof(basis));
 
         var settings = new List<Settings>();
-        foreach (var sampler in sweep.Samplers)
-            foreach (var steps in sweep.Steps)
-                foreach (var warmup in sweep.Warmup)
-                    foreach (var lr in sweep.LearningRate)
-                        foreach (var beta in sweep.Beta)
-                            foreach (var preset in sweep.Preset)
-                                foreach (var adm in sweep.Adm)
-                                    foreach (var tau in sweep.DiffStateGradTau)
-                                        foreach (var zeta in sweep.DpsStepSize)
+        foreach (var sampler in sweep.Samplers ?? [b.Sampler])
+            foreach (var steps in sweep.Steps ?? [b.Steps])
+                foreach (var warmup in sweep.Warmup ?? [b.Warmup])
+                    foreach (var lr in sweep.LearningRate ?? [b.LearningRate])
+                        foreach (var beta in sweep.Beta ?? [b.Beta])
+                            foreach (var preset in sweep.Preset ?? [b.Preset])
+                                foreach (var adm in sweep.Adm ?? [b.Adm])
+                                    foreach (var tau in sweep.DiffStateGradTau ?? [b.DiffStateGradTau])
+                                        foreach (var zeta in sweep.DpsStepSize ?? [b.DpsStepSize])
                                         {
                                             var s = Canonical(sampler.Trim().ToLowerInvariant(), steps, warmup, lr, beta, preset.Trim().ToLowerInvariant(), adm, tau, zeta);
                                             if (!settings.Contains(s)) settings.Add(s);
@@ -67,17 +78,19 @@ public static class SweepExpander
     }
 
     /// <summary>
-    /// The items of a swept job: for each grid point, each image, each task, each run (in that nesting order).
+    /// The items of a swept job: for each grid point, each image, each task, each run (in that nesting order). Tasks
+    /// whose own sampler settings differ (the basis) are expanded one call per task.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid sweep, no images or tasks, or runs &lt; 1.</exception>
-    public static IReadOnlyList<SweepItem> Expand(SamplerSweep sweep, IReadOnlyList<string> imageIds, IReadOnlyList<string> tasks, int runs)
+    public static IReadOnlyList<SweepItem> Expand(SamplerSweep sweep, IReadOnlyList<string> imageIds, IReadOnlyList<string> tasks, int runs,
+        SweepBasis? basis = null)
     {
         ArgumentNullException.ThrowIfNull(imageIds);
         ArgumentNullException.ThrowIfNull(tasks);
         if (imageIds.Count == 0) throw new ArgumentException("A sweep needs at least one image.", nameof(imageIds));
         if (tasks.Count == 0) throw new ArgumentException("A sweep needs at least one task.", nameof(tasks));
         if (runs < 1) throw new ArgumentOutOfRangeException(nameof(runs), runs, "runs must be >= 1.");
-        var points = Points(sweep);
+        var points = Points(sweep, basis);
         var items = new List<SweepItem>(checked(points.Count * imageIds.Count * tasks.Count * runs));
         foreach (var point in points)
             foreach (var image in imageIds)

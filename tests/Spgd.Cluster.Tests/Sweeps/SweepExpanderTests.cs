@@ -76,6 +76,29 @@ public class SweepExpanderTests
     }
 
     [Fact]
+    public void ListsLeftOutTakeTheBasisThatIsTheTasksOwnSettings()
+    {
+        var basis = new SweepBasis(Steps: 100, Warmup: 3, LearningRate: 1.5, DiffStateGradTau: 0.95);
+        var points = SweepExpander.Points(new SamplerSweep { Adm = [false, true] }, basis);
+        Assert.Equal(["SPGD N=3 no ADM DSG τ=0.95", "SPGD N=3 β=0.95 ADM DSG τ=0.95"], points.Select(p => p.Label));
+        Assert.All(points, p => Assert.Equal((100, 3, 1.5, 300L), (p.Steps, p.Warmup, p.LearningRate!.Value, p.NetworkEvaluationsPerImage)));
+        var single = Assert.Single(SweepExpander.Points(new SamplerSweep()));
+        Assert.Equal(("SPGD N=5 β=0.95 ADM", 150L), (single.Label, single.NetworkEvaluationsPerImage));
+    }
+
+    [Fact]
+    public void ReadsFromJsonWithTheSpecsKeys()
+    {
+        var sweep = System.Text.Json.JsonSerializer.Deserialize<SamplerSweep>(
+            """{"sampler": ["spgd", "dps"], "warmup": [1, 5], "adm": [false, true], "diffstategrad_tau": [null, 0.9], "dps_step_size": [0.5], "lr": [2.5]}""")!;
+        Assert.Equal(["spgd", "dps"], sweep.Samplers);
+        Assert.Equal([null, 0.9], sweep.DiffStateGradTau);
+        Assert.Equal([0.5], sweep.DpsStepSize);
+        Assert.Null(sweep.Steps);
+        Assert.Equal(2 * 2 * 2 + 1, SweepExpander.Points(sweep).Count);
+    }
+
+    [Fact]
     public void ReferencePresetDefaultsToNoAdmAndItsOwnBeta()
     {
         var points = SweepExpander.Points(new SamplerSweep { Preset = ["reference"], Adm = [null, true] });
@@ -87,10 +110,12 @@ public class SweepExpanderTests
     {
         var sweep = new SamplerSweep { Samplers = ["spgd", "ddrm"], Warmup = [], Beta = [1.5], DiffStateGradTau = [0] };
         var problems = SweepExpander.Problems(sweep);
-        Assert.Contains(problems, p => p.StartsWith("sampler.samplers[1]: ddrm is not a sampler"));
-        Assert.Contains("sampler.warmup: the list is empty; give at least one value", problems);
-        Assert.Contains(problems, p => p.StartsWith("sampler.beta[0]: 1.5 must be in [0, 1)"));
-        Assert.Contains(problems, p => p.StartsWith("sampler.diffStateGradTau[0]: 0 must be in (0, 1]"));
+        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddrm is not a sampler"));
+        Assert.Contains("sweep.warmup: the list is empty; give at least one value (or leave the key out)", problems);
+        Assert.Contains(problems, p => p.StartsWith("sweep.beta[0]: 1.5 must be in [0, 1)"));
+        Assert.Contains(problems, p => p.StartsWith("sweep.diffstategrad_tau[0]: 0 must be in (0, 1]"));
+        Assert.Empty(SweepExpander.Problems(new SamplerSweep()));
+        Assert.Throws<ArgumentException>(() => SweepExpander.Points(new SamplerSweep(), new SweepBasis(Warmup: 0)));
         var e = Assert.Throws<ArgumentException>(() => SweepExpander.Points(sweep));
         Assert.Contains("ddrm", e.Message);
         Assert.Throws<ArgumentException>(() => SweepExpander.Expand(new SamplerSweep(), [], ["hdr"], 1));
