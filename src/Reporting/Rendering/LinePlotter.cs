@@ -6,7 +6,7 @@ namespace Spgd.Reporting.Rendering;
 internal static class LinePlotter
 {
     /// <summary>Plots <paramref name="series"/> (one line and band each) and returns the PNG.</summary>
-    public static byte[] Plot(string title, string xLabel, string yLabel, IReadOnlyList<StepSeries> series, int width = 760, int height = 420)
+    public static byte[] Plot(string title, string xLabel, string yLabel, IReadOnlyList<StepSeries> series, int width = 900, int height = 420)
     {
         ReportFonts.UseForPlots();
         var plot = new Plot();
@@ -29,7 +29,7 @@ internal static class LinePlotter
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        if (series.Count > 0) plot.ShowLegend(Alignment.UpperRight);
+        if (series.Count > 0) plot.ShowLegend(Edge.Right);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 }
