@@ -29,7 +29,7 @@ public class AblationReportTests(ITestOutputHelper output)
     {
         var root = Environment.GetEnvironmentVariable("SPGD_REPORT_KEEP") is { Length: > 0 } keep ? Path.GetFullPath(keep) : TestPaths.NewTempDir("spgd-ablation");
         var jobFolder = Path.Combine(root, "store", "jobs", "table2-demo");
-        var sweep = new SamplerSweep { Warmup = [1, 5], Adm = [false, true], Steps = [20] };
+        var sweep = new SamplerSweep { Warmup = [1, 5], Adm = [false, true], Steps = [12] };
         var points = SweepExpander.Points(sweep);
         var images = Directory.EnumerateFiles(TestPaths.FfhqDemo, "*.png").Order(StringComparer.Ordinal).Take(2).ToList();
         var restorer = new Restorer(SpectralGaussianPrior.Default, CPU);
@@ -62,7 +62,7 @@ public class AblationReportTests(ITestOutputHelper output)
             Assert.Equal(item.Point.NetworkEvaluationsPerImage, result.NetworkEvaluations);
         }
         File.WriteAllText(Path.Combine(jobFolder, "grid.json"), JsonSerializer.Serialize(points.Select(p => p.Label)));
-        File.WriteAllText(Path.Combine(jobFolder, "spec.yaml"), "sweep:\n  steps: [20]\n  warmup: [1, 5]\n  adm: [false, true]\n");
+        File.WriteAllText(Path.Combine(jobFolder, "spec.yaml"), "sweep:\n  steps: [12]\n  warmup: [1, 5]\n  adm: [false, true]\n");
         File.WriteAllText(Path.Combine(jobFolder, "facts.json"), JsonSerializer.Serialize(new Dictionary<string, string> { ["model"] = SpectralGaussianPrior.Default.Description }));
 
         var reportDir = Path.Combine(root, "report");

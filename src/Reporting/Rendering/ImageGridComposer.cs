@@ -32,7 +32,7 @@ internal static class ImageGridComposer
         for (var c = 0; c < columns.Count; c++)
         {
             var x = RowHeaderWidth + Margin + c * (cellSize + Margin);
-            DrawFitted(canvas, columns[c], x, HeaderHeight - 10, cellSize, font, ink);
+            DrawFitted(canvas, columns[c], x, HeaderHeight - 10, cellSize - 6, font, ink);
         }
         for (var r = 0; r < rows.Count; r++)
         {
