@@ -155,6 +155,18 @@ internal sealed class PickleReader
         {
             case "collections.OrderedDict" or "builtins.dict" or "__builtin__.dict" when args.Length == 0:
                 return new OrderedDictionary<object, object?>();
+            case "collections.OrderedDict" or "builtins.dict" or "__builtin__.dict" when args is [List<object?> pairs]:
+            {
+                // Protocol-2 pickles (older torch.save, e.g. LPIPS' v0.1 weights) build the dict from a list of [key, value] pairs.
+                var dict = new OrderedDictionary<object, object?>();
+                foreach (var pair in pairs)
+                {
+                    if (pair is not IList<object?> { Count: 2 } kv || kv[0] is null)
+                        throw new InvalidDataException($"{_source}: {callable.FullName} built from a list whose items are not [key, value] pairs");
+                    dict[kv[0]!] = kv[1];
+                }
+                return dict;
+            }
             case "builtins.set" or "__builtin__.set" or "builtins.list" or "__builtin__.list" when args.Length == 0:
                 return new List<object?>();
         }
