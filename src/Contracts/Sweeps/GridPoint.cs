@@ -15,18 +15,19 @@ namespace Spgd.Contracts.Sweeps;
 /// <param name="Adm">Whether ADM shapes the warm-up steps (false for DPS).</param>
 /// <param name="DiffStateGradTau">DiffStateGrad τ, or null when off.</param>
 /// <param name="DpsStepSize">ζ for DPS; null otherwise (or for the default).</param>
+[GenerateSerializer, Immutable]
 public sealed record GridPoint(
-    string Label,
-    string Key,
-    string Sampler,
-    int Steps,
-    int Warmup,
-    double? LearningRate,
-    double? Beta,
-    string? Preset,
-    bool Adm,
-    double? DiffStateGradTau,
-    double? DpsStepSize)
+    [property: Id(0)] string Label,
+    [property: Id(1)] string Key,
+    [property: Id(2)] string Sampler,
+    [property: Id(3)] int Steps,
+    [property: Id(4)] int Warmup,
+    [property: Id(5)] double? LearningRate,
+    [property: Id(6)] double? Beta,
+    [property: Id(7)] string? Preset,
+    [property: Id(8)] bool Adm,
+    [property: Id(9)] double? DiffStateGradTau,
+    [property: Id(10)] double? DpsStepSize)
 {
     /// <summary>Network (denoiser) evaluations per restored image: T·N for SPGD, T for DPS.</summary>
     public long NetworkEvaluationsPerImage => Sampler == SamplerKinds.Dps ? Steps : (long)Steps * Warmup;

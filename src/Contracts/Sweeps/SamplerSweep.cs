@@ -9,32 +9,33 @@ namespace Spgd.Contracts.Sweeps;
 /// (of the preset, or of Core's <c>SpgdOptions</c>). Settings a sampler does not use are ignored for it (DPS has no
 /// warm-up, learning rate, β, preset, ADM or DiffStateGrad; without ADM β is moot), so they do not multiply its points.
 /// </summary>
+[GenerateSerializer]
 public sealed record SamplerSweep
 {
     /// <summary>Sampler kinds (<see cref="SamplerKinds"/>).</summary>
-    [JsonPropertyName("sampler")] public IReadOnlyList<string>? Samplers { get; init; }
+    [JsonPropertyName("sampler")] [Id(0)] public List<string>? Samplers { get; init; }
 
     /// <summary>Outer steps T.</summary>
-    [JsonPropertyName("steps")] public IReadOnlyList<int>? Steps { get; init; }
+    [JsonPropertyName("steps")] [Id(1)] public List<int>? Steps { get; init; }
 
     /// <summary>Warm-up iterations N per outer step (SPGD).</summary>
-    [JsonPropertyName("warmup")] public IReadOnlyList<int>? Warmup { get; init; }
+    [JsonPropertyName("warmup")] [Id(2)] public List<int>? Warmup { get; init; }
 
     /// <summary>Learning rates lr (SPGD); null elements keep the default (2.5).</summary>
-    [JsonPropertyName("lr")] public IReadOnlyList<double?>? LearningRate { get; init; }
+    [JsonPropertyName("lr")] [Id(3)] public List<double?>? LearningRate { get; init; }
 
     /// <summary>ADM momenta β (SPGD with ADM); null elements take the preset's (paper 0.95, reference 0.9).</summary>
-    [JsonPropertyName("beta")] public IReadOnlyList<double?>? Beta { get; init; }
+    [JsonPropertyName("beta")] [Id(4)] public List<double?>? Beta { get; init; }
 
     /// <summary>Presets, <c>paper</c> or <c>reference</c> (SPGD).</summary>
-    [JsonPropertyName("preset")] public IReadOnlyList<string>? Preset { get; init; }
+    [JsonPropertyName("preset")] [Id(5)] public List<string>? Preset { get; init; }
 
     /// <summary>ADM on/off (SPGD); null elements take the preset's (paper on, reference off).</summary>
-    [JsonPropertyName("adm")] public IReadOnlyList<bool?>? Adm { get; init; }
+    [JsonPropertyName("adm")] [Id(6)] public List<bool?>? Adm { get; init; }
 
     /// <summary>DiffStateGrad τ values (SPGD); a null element is "projection off".</summary>
-    [JsonPropertyName("diffstategrad_tau")] public IReadOnlyList<double?>? DiffStateGradTau { get; init; }
+    [JsonPropertyName("diffstategrad_tau")] [Id(7)] public List<double?>? DiffStateGradTau { get; init; }
 
     /// <summary>DPS step sizes ζ; null elements keep the default (1.0).</summary>
-    [JsonPropertyName("dps_step_size")] public IReadOnlyList<double?>? DpsStepSize { get; init; }
+    [JsonPropertyName("dps_step_size")] [Id(8)] public List<double?>? DpsStepSize { get; init; }
 }

@@ -26,4 +26,12 @@ public sealed record SweepBasis(
 {
     /// <summary>Core's defaults.</summary>
     public static SweepBasis Default { get; } = new();
+
+    /// <summary>The basis of a task: its own sampler settings, Core's defaults where absent.</summary>
+    public static SweepBasis From(Jobs.SamplerParams sampler)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        return new SweepBasis(sampler.Sampler?.Trim().ToLowerInvariant() ?? SamplerKinds.Spgd, sampler.Steps ?? Default.Steps, sampler.Warmup ?? Default.Warmup,
+            sampler.LearningRate, sampler.Beta, sampler.Preset?.Trim().ToLowerInvariant() ?? Default.Preset, sampler.Adm, sampler.DiffStateGradTau, sampler.DpsStepSize);
+    }
 }

@@ -1,13 +1,10 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Spgd.Contracts.Jobs;
 using Spgd.Contracts.Sweeps;
 using Spgd.Tests;
-using YamlDotNet.RepresentationModel;
 
 namespace Spgd.Cluster.Tests.Sweeps;
 
-/// <summary>The example specs' <c>sweep:</c> sections read as <see cref="SamplerSweep"/> and expand to the rows their comments promise.</summary>
+/// <summary>The example specs load and validate as job specs, and their sweeps expand to the rows their comments promise.</summary>
 public class ExampleSweepSpecTests
 {
     [Theory]
@@ -21,28 +18,37 @@ public class ExampleSweepSpecTests
     [InlineData("table1-imagenet.yaml", new[] { "DPS ζ=1", "SPGD N=1 no ADM", "SPGD N=5 β=0.95 ADM" })]
     public void ExampleSweepsExpandToTheirRows(string file, string[] labels)
     {
-        var sweep = ReadSweep(Path.Combine(TestPaths.RepoRoot, "examples", "specs", file));
-        Assert.Empty(SweepExpander.Problems(sweep));
-        Assert.Equal(labels, SweepExpander.Points(sweep).Select(p => p.Label));
+        var path = Path.Combine(TestPaths.RepoRoot, "examples", "specs", file);
+        var spec = JobSpecLoader.Load(path);
+        // The demo specs name the FFHQ demo photos beside the repository, so their files are checked too.
+        var demo = !file.StartsWith("table1-", StringComparison.Ordinal);
+        var options = JobSpecValidationOptions.ForSpecFile(path) with { CheckFiles = demo && Directory.Exists(TestPaths.FfhqDemo) };
+        Assert.Empty(JobSpecValidator.Validate(spec, options));
+        Assert.NotNull(spec.Sweep);
+        foreach (var task in spec.Tasks)
+            Assert.Equal(labels, SweepExpander.Points(spec.Sweep, SweepBasis.From(task.Sampler)).Select(p => p.Label));
     }
 
-    private static SamplerSweep ReadSweep(string path)
+    [Fact]
+    public void SweepProblemsAreReportedByTheSpecValidator()
     {
-        var yaml = new YamlStream();
-        using (var reader = new StreamReader(path)) yaml.Load(reader);
-        var root = (YamlMappingNode)yaml.Documents[0].RootNode;
-        var sweep = root.Children[new YamlScalarNode("sweep")];
-        return ToJson(sweep)!.Deserialize<SamplerSweep>()!;
+        var spec = JobSpecLoader.Parse("tasks:\n  - name: hdr\n    sampler: { sampler: ddim, dps_step_size: -1 }\nsweep:\n  warmup: [0, 5]\n  sampler: [spgd, ddrm]\n", "s.yaml");
+        var problems = JobSpecValidator.Validate(spec, new JobSpecValidationOptions { CheckFiles = false });
+        Assert.Contains("sweep.warmup[0]: 0 must be >= 1", problems);
+        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddrm is not a sampler"));
+        Assert.Contains(problems, p => p.StartsWith("tasks[0].sampler.sampler: unknown sampler 'ddim'"));
+        Assert.Contains(problems, p => p.StartsWith("tasks[0].sampler.dps_step_size: -1"));
+        var ex = Assert.Throws<JobSpecFormatException>(() => JobSpecLoader.Parse("tasks:\n  - name: hdr\nsweep:\n  warmups: [1]\n", "s.yaml"));
+        Assert.Equal("sweep.warmups", ex.Field);
     }
 
-    private static JsonNode? ToJson(YamlNode node) => node switch
+    [Fact]
+    public void TheTasksOwnSettingsAreTheBasis()
     {
-        YamlMappingNode m => new JsonObject(m.Children.Select(kv => KeyValuePair.Create(((YamlScalarNode)kv.Key).Value!, ToJson(kv.Value)))),
-        YamlSequenceNode s => new JsonArray(s.Children.Select(ToJson).ToArray()),
-        YamlScalarNode { Value: null or "null" or "~" } => null,
-        YamlScalarNode { Value: "true" or "false" } b => JsonValue.Create(b.Value == "true"),
-        YamlScalarNode v when double.TryParse(v.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonValue.Create(d),
-        YamlScalarNode v => JsonValue.Create(v.Value),
-        _ => throw new InvalidDataException($"unexpected YAML node {node.NodeType}"),
-    };
+        var spec = JobSpecLoader.Parse("tasks:\n  - name: hdr\n    sampler: { steps: 40, warmup: 3, adm: false, lr: 1.5 }\nsweep:\n  beta: [0.9]\n  diffstategrad_tau: [null, 0.9]\n", "s.yaml");
+        var points = SweepExpander.Points(spec.Sweep!, SweepBasis.From(spec.Tasks[0].Sampler));
+        Assert.Equal(["SPGD N=3 no ADM no DSG", "SPGD N=3 no ADM DSG τ=0.9"], points.Select(p => p.Label));
+        Assert.All(points, p => Assert.Equal((40, 1.5, 120L), (p.Steps, p.LearningRate!.Value, p.NetworkEvaluationsPerImage)));
+        Assert.True(JobSpecLoader.Parse("tasks: [{name: hdr}]\nsave: { step_traces: true }\n", "s.yaml").Save.StepTraces);
+    }
 }
