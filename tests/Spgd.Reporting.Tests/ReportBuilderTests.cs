@@ -84,6 +84,12 @@ public class ReportBuilderTests
                 Assert.Contains($">{ssim}</td>", html);
                 Assert.Contains($">{lpips}</td>", html);
             }
+        // The bootstrap interval of a cell's PSNR, recomputed from the records (images in ordinal order, seed 2024).
+        var perImage = input.Items.Where(i => i.Method == Spgd && i.Task == "super_resolution" && !i.Failed).OrderBy(i => i.ImageId, StringComparer.Ordinal)
+            .Select(i => (IReadOnlyList<double>)[i.Psnr!.Value]).ToList();
+        var ci = global::Spgd.Evaluation.Statistics.BootstrapInterval.OfMean(perImage, 2024);
+        Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"| [{ci.Low:0.00}, {ci.High:0.00}] |"), markdown);
+
         // The SPGD row of inpainting: NFE 150 from the records, and the row's cells in table order.
         var row = Regex.Match(markdown, @"^\| SPGD N=5 β=0\.95 ADM \|.*$", RegexOptions.Multiline).Value;
         var cells = row.Split('|', StringSplitOptions.TrimEntries).Where(c => c.Length > 0).ToArray();

@@ -55,7 +55,8 @@ internal static class HtmlReport
                     var summary = cell is null ? null : metric.Of(cell);
                     if (summary is null) { html.Append("<td class=\"num\">–</td>"); continue; }
                     var best = table.Best(task, metric) == summary.Mean ? " best" : "";
-                    var tip = string.Create(CultureInfo.InvariantCulture, $"± {metric.Text(summary.StandardDeviation)} (sd), n = {summary.Count}");
+                    var interval = summary.Interval is { } ci ? $", 95% CI [{metric.Text(ci.Low)}, {metric.Text(ci.High)}]" : "";
+                    var tip = string.Create(CultureInfo.InvariantCulture, $"± {metric.Text(summary.StandardDeviation)} (sd), n = {summary.Count}{interval}");
                     html.Append($"<td class=\"num{best}\" title=\"{E(tip)}\">{metric.Text(summary.Mean)}</td>");
                 }
                 html.Append($"<td class=\"num\">{(cell?.NetworkEvaluations is { } nfe ? nfe.ToString("0.#", CultureInfo.InvariantCulture) : "–")}</td>");
