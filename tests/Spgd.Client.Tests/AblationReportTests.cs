@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Spgd.Client.Commands;
-using Spgd.Client.Sweeps;
+using Spgd.Grains.Sweeps;
 using Spgd.Contracts.Sweeps;
 using Spgd.Core.Denoising;
 using Spgd.Core.Diagnostics;

@@ -1,7 +1,7 @@
 using Spgd.Contracts.Sweeps;
 using Spgd.Core.Sampling;
 
-namespace Spgd.Client.Sweeps;
+namespace Spgd.Grains.Sweeps;
 
 /// <summary>Turns a sweep's <see cref="GridPoint"/> into Core's sampler options.</summary>
 public static class GridPointOptions
