@@ -6,6 +6,12 @@ using Spgd.Client.Commands;
 var root = new RootCommand("spgd: SPGD image restoration (low-level tools and cluster client)");
 Command[] commands =
 [
+    RunCommand.Create(),
+    SiloCommand.Create(),
+    SubmitCommand.Create(),
+    WatchCommand.Create(),
+    JobsCommand.Create(),
+    CancelCommand.Create(),
     UnetCommand.Create(),
     DenoiseCommand.Create(),
     OperatorCommand.Create(),

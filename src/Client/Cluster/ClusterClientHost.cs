@@ -1,0 +1,50 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Spgd.Silo;
+
+namespace Spgd.Client.Cluster;
+
+/// <summary>
+/// A started Orleans client for the cluster named by <c>--clustering</c>. Only Contracts and Orleans
+/// client types are touched, so commands using it never load TorchSharp.
+/// </summary>
+public sealed class ClusterClientHost : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterClientHost(IHost host) => _host = host;
+
+    /// <summary>The connected client.</summary>
+    public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
+
+    /// <summary>Connects to <c>localhost</c> (gateway <paramref name="gatewayPort"/>) or <c>redis://HOST:PORT</c>.</summary>
+    public static async Task<ClusterClientHost> ConnectAsync(string clustering, string clusterId = "spgd", string serviceId = "spgd",
+        int gatewayPort = 30000, CancellationToken cancellationToken = default)
+    {
+        var redis = ClusterConnectionString.RedisEndpoint(clustering);
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
+            if (redis is null) client.UseLocalhostClustering(gatewayPort);
+            else client.UseRedisClustering(redis);
+        });
+        var host = builder.Build();
+        await host.StartAsync(cancellationToken);
+        return new ClusterClientHost(host);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _host.StopAsync();
+        _host.Dispose();
+        // Diagnostic (used by a test): proves that cluster commands stay free of TorchSharp.
+        if (Environment.GetEnvironmentVariable("SPGD_DEBUG_ASSEMBLIES") is "1")
+            foreach (var name in AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetName().Name).Order())
+                Console.Error.WriteLine($"loaded assembly: {name}");
+    }
+}

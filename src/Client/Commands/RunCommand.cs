@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
+using Spgd.Client.Cluster;
+using Spgd.Contracts.Jobs;
+using Spgd.Grains.Storage;
+using Spgd.Silo;
+
+namespace Spgd.Client.Commands;
+
+/// <summary>
+/// <c>spgd run</c>: hosts a one-silo cluster in this process (localhost clustering, CPU device, results
+/// under <c>--out</c>), submits one job, shows its progress and prints the evaluation table. With no
+/// options it runs the built-in demo, which needs nothing downloaded.
+/// </summary>
+public static class RunCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var flags = new JobFlags();
+        var outDir = new Option<string>("--out") { Description = "Results folder", DefaultValueFactory = _ => "spgd-out" };
+        var slots = new Option<int>("--slots") { Description = "Concurrent items on the CPU", DefaultValueFactory = _ => 1 };
+        var simulate = new Option<int?>("--simulate-ms") { Description = "Simulated device (orchestration check): each item holds a slot this many milliseconds", Hidden = true };
+        var command = new Command("run", "Run a restoration job on this machine (built-in demo without options)");
+        flags.AddTo(command);
+        command.Options.Add(outDir);
+        command.Options.Add(slots);
+        command.Options.Add(simulate);
+        command.SetAction((parse, ct) => RunAsync(flags.ToDefinition(parse), Path.GetFullPath(parse.GetValue(outDir)!), parse.GetValue(slots),
+            parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(JobDefinition definition, string outDir, int slots, TimeSpan? simulated, CancellationToken ct)
+    {
+        Directory.CreateDirectory(outDir);
+        var settings = new SpgdSiloSettings
+        {
+            Clustering = "localhost", Storage = outDir, Device = simulated is null ? "cpu" : "sim", Slots = slots,
+            SimulatedServiceTime = simulated,
+            SiloPort = FreePort.Next(), GatewayPort = FreePort.Next(),
+        };
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        // Orleans' start-up notes (GC mode, watchdog) are noise for a one-shot local run.
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
+            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.AddSpgdSilo(settings);
+        using var host = builder.Build();
+        await host.StartAsync(ct);
+        try
+        {
+            var jobId = $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            var job = host.Services.GetRequiredService<IClusterClient>().GetGrain<IJobGrain>(jobId);
+            var submitted = await job.SubmitAsync(definition);
+            if (submitted.State == JobState.Failed)
+            {
+                Console.Error.WriteLine($"Job {jobId} could not start: {submitted.Error}");
+                return 1;
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"Job [bold]{jobId}[/]: {submitted.Total} items ({definition.Dataset.Label}, {definition.Model.Kind}, tasks {string.Join(", ", definition.Tasks.Select(t => t.Name))})");
+            var final = await JobProgressView.FollowAsync(job, TimeSpan.FromMilliseconds(500), ct);
+            var store = host.Services.GetRequiredService<IArtifactStore>();
+            if (await store.TryReadAsync(ItemKeys.EvaluationMarkdown(jobId), ct) is { } table)
+            {
+                Console.WriteLine();
+                Console.WriteLine(Encoding.UTF8.GetString(table));
+            }
+
+            Console.WriteLine($"Job {jobId} ended {final.State}: {final.Succeeded} succeeded, {final.Failed} failed.");
+            Console.WriteLine($"Results: {Path.Combine(outDir, "jobs", jobId)} (restored images and per-item JSON under items/, summaries and metrics.csv under summary/)");
+            return final.State switch { JobState.Completed => 0, JobState.CompletedWithFailures => 2, _ => 1 };
+        }
+        finally
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+    }
+}

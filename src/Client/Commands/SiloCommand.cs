@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Spgd.Client.Cluster;
+using Spgd.Silo;
+
+namespace Spgd.Client.Commands;
+
+/// <summary><c>spgd silo</c>: runs a silo of a cluster in the foreground until Ctrl+C.</summary>
+public static class SiloCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var clustering = ClusterCommandOptions.Clustering();
+        var storage = ClusterCommandOptions.Storage();
+        var device = new Option<string?>("--device") { Description = "cpu | cuda:N (omit for a silo that only hosts jobs and aggregators)" };
+        var slots = new Option<int>("--slots") { Description = "Concurrent items on the device", DefaultValueFactory = _ => 1 };
+        var simulate = new Option<int?>("--simulate-ms") { Description = "Simulated device: each item holds a slot this many milliseconds" };
+        var siloPort = new Option<int>("--silo-port") { DefaultValueFactory = _ => 11111, Description = "Silo-to-silo port" };
+        var gatewayPort = new Option<int>("--gateway-port") { DefaultValueFactory = _ => 30000, Description = "Client gateway port" };
+        var telemetry = new Option<string>("--telemetry") { DefaultValueFactory = _ => "none", Description = "none | console | otlp" };
+        var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, simulate, siloPort, gatewayPort, telemetry };
+        command.SetAction(async (parse, ct) =>
+        {
+            var settings = new SpgdSiloSettings
+            {
+                Clustering = parse.GetValue(clustering)!, Storage = parse.GetValue(storage), Device = parse.GetValue(device),
+                Slots = parse.GetValue(slots), SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort),
+                Telemetry = parse.GetValue(telemetry)!,
+                SimulatedServiceTime = parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+            };
+            var builder = Host.CreateApplicationBuilder();
+            builder.AddSpgdSilo(settings);
+            await builder.Build().RunAsync(ct);
+            return 0;
+        });
+        return command;
+    }
+}

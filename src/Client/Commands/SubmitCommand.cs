@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Spgd.Client.Cluster;
+using Spgd.Contracts.Jobs;
+
+namespace Spgd.Client.Commands;
+
+/// <summary>
+/// <c>spgd submit</c>: submits a job described by flags to a running cluster and prints its id
+/// (with <c>--watch</c>, follows it to the end). Paths are sent as given: they must be valid on the silos.
+/// </summary>
+public static class SubmitCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var flags = new JobFlags();
+        var id = new Option<string?>("--id") { Description = "Job id (default: job-<UTC time>)" };
+        var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends" };
+        var clustering = ClusterCommandOptions.Clustering();
+        var storage = ClusterCommandOptions.Storage();
+        var gateway = ClusterCommandOptions.GatewayPort();
+        var command = new Command("submit", "Submit a job to a running cluster");
+        flags.AddTo(command);
+        foreach (var o in new Option[] { id, watch, clustering, storage, gateway }) command.Options.Add(o);
+        command.SetAction(async (parse, ct) =>
+        {
+            var definition = flags.ToDefinition(parse);
+            var jobId = parse.GetValue(id) ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
+            var status = await cluster.Client.GetGrain<IJobGrain>(jobId).SubmitAsync(definition);
+            if (status.State == JobState.Failed)
+            {
+                Console.Error.WriteLine($"Job {jobId} could not start: {status.Error}");
+                return 1;
+            }
+
+            Console.WriteLine($"Submitted {jobId}: {status.Total} items.");
+            return parse.GetValue(watch) ? await WatchCommand.WatchAsync(cluster.Client, jobId, ct) : 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,108 @@
+namespace Spgd.Contracts.Jobs;
+
+/// <summary>
+/// What a job computes, in the form the cluster executes: data set, model, tasks, runs, sampler
+/// settings and the job seed. The job grain expands it into <see cref="WorkItem"/>s.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record JobDefinition
+{
+    /// <summary>Where the images come from.</summary>
+    [Id(0)] public required DatasetRef Dataset { get; init; }
+
+    /// <summary>Which denoiser restores them.</summary>
+    [Id(1)] public required ModelRef Model { get; init; }
+
+    /// <summary>Tasks (forward operators) with their parameters; at least one.</summary>
+    [Id(2)] public required IReadOnlyList<TaskSettings> Tasks { get; init; }
+
+    /// <summary>Independent runs per (image, task); each gets its own derived seed.</summary>
+    [Id(3)] public int Runs { get; init; } = 1;
+
+    /// <summary>Seed from which every item seed is derived.</summary>
+    [Id(4)] public ulong Seed { get; init; }
+
+    /// <summary>Sampler settings shared by all items.</summary>
+    [Id(5)] public SamplerSettings Sampler { get; init; } = new();
+
+    /// <summary>Method label for the evaluation table (row name), e.g. <c>SPGD (paper)</c>.</summary>
+    [Id(6)] public string Method { get; init; } = "SPGD";
+}
+
+/// <summary>Kind of data set source.</summary>
+public enum DatasetKind
+{
+    /// <summary>Images drawn from the spectral Gaussian prior; needs nothing on disk.</summary>
+    SpectralDemo,
+
+    /// <summary>Image files of a folder visible to the compute silos, in ordinal name order.</summary>
+    Folder,
+}
+
+/// <summary>A data set: the built-in demo (<see cref="Count"/> images) or a folder of image files.</summary>
+[GenerateSerializer, Immutable]
+public sealed record DatasetRef
+{
+    /// <summary>Source kind.</summary>
+    [Id(0)] public DatasetKind Kind { get; init; }
+
+    /// <summary>Folder path for <see cref="DatasetKind.Folder"/>.</summary>
+    [Id(1)] public string? Path { get; init; }
+
+    /// <summary>Number of images (demo), or at most this many files of the folder when positive.</summary>
+    [Id(2)] public int Count { get; init; }
+
+    /// <summary>Side length images are resized to (square).</summary>
+    [Id(3)] public int Size { get; init; } = 64;
+
+    /// <summary>Label of the data set in tables (FFHQ, ImageNet or the folder name).</summary>
+    [Id(4)] public string Label { get; init; } = "demo";
+}
+
+/// <summary>Denoiser selection.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ModelRef
+{
+    /// <summary><c>spectral-gaussian</c>, <c>ffhq256</c>, <c>imagenet256</c> or <c>unet</c> (with a config).</summary>
+    [Id(0)] public string Kind { get; init; } = "spectral-gaussian";
+
+    /// <summary>Checkpoint path for UNet models (as seen by the compute silos).</summary>
+    [Id(1)] public string? Checkpoint { get; init; }
+
+    /// <summary>Optional model config file for <c>unet</c>.</summary>
+    [Id(2)] public string? Config { get; init; }
+}
+
+/// <summary>One task and its operator parameters (names as in the operator settings of Core).</summary>
+[GenerateSerializer, Immutable]
+public sealed record TaskSettings
+{
+    /// <summary>Canonical task name, e.g. <c>inpainting_random</c>.</summary>
+    [Id(0)] public required string Name { get; init; }
+
+    /// <summary>Measurement noise standard deviation (in [-1, 1] image units).</summary>
+    [Id(1)] public double NoiseSigma { get; init; } = 0.05;
+
+    /// <summary>Task-specific parameters (e.g. <c>scale</c>, <c>kernel_std</c>) as invariant strings.</summary>
+    [Id(2)] public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+}
+
+/// <summary>Sampler settings (SPGD), mirrored from Core's options so clients need no TorchSharp.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SamplerSettings
+{
+    /// <summary>Outer steps T.</summary>
+    [Id(0)] public int Steps { get; init; } = 50;
+
+    /// <summary>Warm-up iterations N per outer step.</summary>
+    [Id(1)] public int Warmup { get; init; } = 5;
+
+    /// <summary>Learning rate; null keeps Core's default.</summary>
+    [Id(2)] public double? LearningRate { get; init; }
+
+    /// <summary>ADM β; null keeps Core's default.</summary>
+    [Id(3)] public double? Beta { get; init; }
+
+    /// <summary><c>paper</c> or <c>reference</c>.</summary>
+    [Id(4)] public string Preset { get; init; } = "paper";
+}

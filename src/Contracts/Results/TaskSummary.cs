@@ -1,0 +1,68 @@
+namespace Spgd.Contracts.Results;
+
+/// <summary>count, mean, standard deviation (population), min and max of one metric.</summary>
+[GenerateSerializer, Immutable]
+public sealed record MetricStats(
+    [property: Id(0)] int Count,
+    [property: Id(1)] double Mean,
+    [property: Id(2)] double Std,
+    [property: Id(3)] double Min,
+    [property: Id(4)] double Max);
+
+/// <summary>A failed item and why.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ItemFailure(
+    [property: Id(0)] string ItemId,
+    [property: Id(1)] string Reason);
+
+/// <summary>Aggregated results of one (job, task).</summary>
+[GenerateSerializer, Immutable]
+public sealed record TaskSummary
+{
+    /// <summary>Job id.</summary>
+    [Id(0)] public required string JobId { get; init; }
+
+    /// <summary>Task name.</summary>
+    [Id(1)] public required string Task { get; init; }
+
+    /// <summary>Items recorded (succeeded + failed), each counted once.</summary>
+    [Id(2)] public int Count { get; init; }
+
+    /// <summary>Items that succeeded.</summary>
+    [Id(3)] public int Succeeded { get; init; }
+
+    /// <summary>PSNR statistics over succeeded items (null when none).</summary>
+    [Id(4)] public MetricStats? Psnr { get; init; }
+
+    /// <summary>SSIM statistics.</summary>
+    [Id(5)] public MetricStats? Ssim { get; init; }
+
+    /// <summary>LPIPS statistics (null when no item had LPIPS).</summary>
+    [Id(6)] public MetricStats? Lpips { get; init; }
+
+    /// <summary>Failed items with reasons.</summary>
+    [Id(7)] public IReadOnlyList<ItemFailure> Failures { get; init; } = [];
+}
+
+/// <summary>
+/// Collects the metrics of one (job, task), keyed <c>{job}/{task}</c>: each item is counted once
+/// (keyed by item id), statistics are kept, and the summary and per-image CSV are written to storage.
+/// </summary>
+public interface IAggregatorGrain : IGrainWithStringKey
+{
+    /// <summary>Records an item's final outcome; a second record for the same item id changes nothing.</summary>
+    /// <returns>True when the item was new.</returns>
+    Task<bool> RecordAsync(Spgd.Contracts.Jobs.ItemOutcome outcome);
+
+    /// <summary>Records several outcomes (duplicates ignored) and persists them before returning.</summary>
+    Task RecordManyAsync(IReadOnlyList<Spgd.Contracts.Jobs.ItemOutcome> outcomes);
+
+    /// <summary>Ids of the items recorded so far.</summary>
+    Task<IReadOnlyList<string>> GetRecordedIdsAsync();
+
+    /// <summary>Current statistics.</summary>
+    Task<TaskSummary> GetSummaryAsync();
+
+    /// <summary>Writes <c>summary.json</c> and <c>metrics.csv</c> for the task; returns the summary written.</summary>
+    Task<TaskSummary> WriteReportsAsync();
+}

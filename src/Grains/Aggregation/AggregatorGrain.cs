@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Spgd.Contracts.Jobs;
+using Spgd.Contracts.Results;
+using Spgd.Evaluation.Summaries;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Placement;
+using Spgd.Grains.Storage;
+
+namespace Spgd.Grains.Aggregation;
+
+/// <summary>
+/// Aggregates one (job, task), key <c>{job}/{task}</c>. Records are keyed by item id, so a duplicate
+/// report (a retried attempt, a resumed job) changes nothing. State is persisted every few seconds
+/// rather than per record (per-record writes cost O(n²) over a job); what a crash loses is restored by
+/// the job from the items' records before the final reports are written.
+/// </summary>
+[ControlPlanePlacement]
+internal sealed class AggregatorGrain(
+    [PersistentState("aggregate", SpgdStorage.GrainStorageName)] IPersistentState<AggregatorState> state,
+    IArtifactStore store) : Grain, IAggregatorGrain
+{
+    private (string Job, string Task) Key
+    {
+        get
+        {
+            var key = this.GetPrimaryKeyString();
+            var slash = key.LastIndexOf('/');
+            return (key[..slash], key[(slash + 1)..]);
+        }
+    }
+
+    private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
+    private bool _dirty;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(_ => FlushAsync(), FlushInterval, FlushInterval);
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await FlushAsync();
+
+    public Task<bool> RecordAsync(ItemOutcome outcome)
+    {
+        var added = state.State.Items.TryAdd(outcome.ItemId, outcome);
+        _dirty |= added;
+        return Task.FromResult(added);
+    }
+
+    public async Task RecordManyAsync(IReadOnlyList<ItemOutcome> outcomes)
+    {
+        foreach (var o in outcomes) _dirty |= state.State.Items.TryAdd(o.ItemId, o);
+        await FlushAsync();
+    }
+
+    public Task<IReadOnlyList<string>> GetRecordedIdsAsync() =>
+        Task.FromResult<IReadOnlyList<string>>(state.State.Items.Keys.ToList());
+
+    private async Task FlushAsync()
+    {
+        if (!_dirty) return;
+        await state.WriteStateAsync();
+        _dirty = false;
+    }
+
+    public Task<TaskSummary> GetSummaryAsync() => Task.FromResult(Summarize());
+
+    public async Task<TaskSummary> WriteReportsAsync()
+    {
+        await FlushAsync();
+        var summary = Summarize();
+        // The shared evaluation library adds bootstrap intervals and per-image run spread next to the plain statistics.
+        var records = state.State.Items.Values.Select(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is { } m
+            ? ItemRecord.Success(o.ItemId, o.ImageId, o.Run, m.Psnr, m.Ssim, m.Lpips)
+            : ItemRecord.Failure(o.ItemId, o.ImageId, o.Run, o.Error ?? o.Kind.ToString()));
+        var document = JsonSerializer.SerializeToNode(summary, ItemJson.Options)!.AsObject();
+        document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, null, records), ItemJson.Options);
+        await store.WriteAsync(ItemKeys.TaskSummary(summary.JobId, summary.Task), JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
+        await store.WriteAsync(ItemKeys.TaskMetricsCsv(summary.JobId, summary.Task), Encoding.UTF8.GetBytes(MetricsCsv()));
+        return summary;
+    }
+
+    private TaskSummary Summarize()
+    {
+        var (job, task) = Key;
+        var items = state.State.Items.Values;
+        var ok = items.Where(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is not null).Select(o => o.Metrics!).ToList();
+        return new TaskSummary
+        {
+            JobId = job, Task = task, Count = items.Count, Succeeded = ok.Count,
+            Psnr = MetricStatsBuilder.From(ok.Select(m => m.Psnr)),
+            Ssim = MetricStatsBuilder.From(ok.Select(m => m.Ssim)),
+            Lpips = MetricStatsBuilder.From(ok.Where(m => m.Lpips.HasValue).Select(m => m.Lpips!.Value)),
+            Failures = items.Where(o => o.Kind != OutcomeKind.Succeeded)
+                .OrderBy(o => o.ItemId, StringComparer.Ordinal)
+                .Select(o => new ItemFailure(o.ItemId, o.Error ?? o.Kind.ToString())).ToList(),
+        };
+    }
+
+    private string MetricsCsv()
+    {
+        var csv = new StringBuilder("item,image,run,status,psnr,ssim,lpips,nfe,seconds,seed,silo,device,error\n");
+        foreach (var o in state.State.Items.Values.OrderBy(o => o.ItemId, StringComparer.Ordinal))
+        {
+            var m = o.Metrics;
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{Csv(o.ItemId)},{Csv(o.ImageId)},{o.Run},{(o.Kind == OutcomeKind.Succeeded ? "ok" : "failed")},");
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{m?.Psnr.ToString("R", CultureInfo.InvariantCulture)},{m?.Ssim.ToString("R", CultureInfo.InvariantCulture)},{m?.Lpips?.ToString("R", CultureInfo.InvariantCulture)},");
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{o.NetworkEvaluations},{o.Seconds:0.###},{o.Seed},{Csv(o.Silo)},{Csv(o.Device)},{Csv(o.Error ?? "")}\n");
+        }
+
+        return csv.ToString();
+    }
+
+    private static string Csv(string value) =>
+        value.IndexOfAny([',', '"', '\n', '\r']) < 0 ? value : "\"" + value.Replace("\"", "\"\"") + "\"";
+}

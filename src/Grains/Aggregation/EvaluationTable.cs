@@ -1,0 +1,54 @@
+using System.Globalization;
+using System.Text;
+using Spgd.Contracts.Results;
+
+namespace Spgd.Grains.Aggregation;
+
+/// <summary>
+/// The paper's evaluation layout: one row per method/preset, one column group per task, each group
+/// PSNR↑ SSIM↑ LPIPS↓ (mean ± std over the task's succeeded items), labelled with the data set.
+/// </summary>
+public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks, IReadOnlyList<EvaluationRow> Rows)
+{
+    /// <summary>A table with one method row built from the task summaries.</summary>
+    public static EvaluationTable Build(string dataset, string method, IReadOnlyList<TaskSummary> summaries) =>
+        new(dataset, summaries.Select(s => s.Task).ToList(),
+            [new EvaluationRow(method, summaries.Select(s => new EvaluationCell(s.Task, s.Psnr, s.Ssim, s.Lpips, s.Count, s.Succeeded)).ToList())]);
+
+    /// <summary>Markdown: a caption with the data set, then a header naming task and metric per column.</summary>
+    public string ToMarkdown()
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"**{Dataset}**\n\n");
+        md.Append("| Method |");
+        foreach (var task in Tasks) md.Append(CultureInfo.InvariantCulture, $" {task} PSNR↑ | {task} SSIM↑ | {task} LPIPS↓ |");
+        md.Append("\n|---|");
+        foreach (var _ in Tasks) md.Append("---:|---:|---:|");
+        md.Append('\n');
+        foreach (var row in Rows)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {row.Method} |");
+            foreach (var task in Tasks)
+            {
+                var cell = row.Cells.FirstOrDefault(c => c.Task == task);
+                md.Append(CultureInfo.InvariantCulture, $" {Format(cell?.Psnr, "F2")} | {Format(cell?.Ssim, "F3")} | {Format(cell?.Lpips, "F3")} |");
+            }
+
+            md.Append('\n');
+        }
+
+        var failures = Rows.SelectMany(r => r.Cells).Where(c => c.Count > c.Succeeded).ToList();
+        foreach (var c in failures) md.Append(CultureInfo.InvariantCulture, $"\n{c.Task}: {c.Count - c.Succeeded} of {c.Count} items failed.");
+        if (failures.Count > 0) md.Append('\n');
+        return md.ToString();
+    }
+
+    private static string Format(MetricStats? stats, string format) =>
+        stats is null ? "–" : $"{stats.Mean.ToString(format, CultureInfo.InvariantCulture)} ± {stats.Std.ToString(format, CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>One method's row.</summary>
+public sealed record EvaluationRow(string Method, IReadOnlyList<EvaluationCell> Cells);
+
+/// <summary>One task's column group in a row.</summary>
+public sealed record EvaluationCell(string Task, MetricStats? Psnr, MetricStats? Ssim, MetricStats? Lpips, int Count, int Succeeded);

@@ -1,0 +1,51 @@
+using Spgd.Contracts.Jobs;
+
+namespace Spgd.Grains.Datasets;
+
+/// <summary>An image of a data set: its id (used in item ids and keys) and where to load it from.</summary>
+/// <param name="Id">File name without extension (the full name when two files share a stem), or <c>demo-NNN</c>.</param>
+/// <param name="Source">File name inside the folder, or the demo sample index.</param>
+public sealed record DatasetImage(string Id, string Source);
+
+/// <summary>
+/// Lists the images of a data set once, when the job starts; the job persists the listing so that a
+/// resumed job never sees a different set. Every non-hidden file of a folder is an image candidate:
+/// a file that does not decode becomes a failed item with its reason rather than silently vanishing.
+/// </summary>
+public static class DatasetCatalog
+{
+    /// <summary>The images of <paramref name="dataset"/>, in a stable order.</summary>
+    public static IReadOnlyList<DatasetImage> List(DatasetRef dataset)
+    {
+        switch (dataset.Kind)
+        {
+            case DatasetKind.SpectralDemo:
+                if (dataset.Count <= 0)
+                    throw new ArgumentException($"Demo data set needs a positive image count, got {dataset.Count}.");
+                return Enumerable.Range(0, dataset.Count)
+                    .Select(i => new DatasetImage($"demo-{i:D3}", i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                    .ToList();
+            case DatasetKind.Folder:
+                if (string.IsNullOrEmpty(dataset.Path) || !Directory.Exists(dataset.Path))
+                    throw new DirectoryNotFoundException($"Data set folder '{dataset.Path}' does not exist.");
+                var files = Directory.EnumerateFiles(dataset.Path)
+                    .Select(Path.GetFileName)
+                    .OfType<string>()
+                    .Where(n => !n.StartsWith('.'))
+                    .Order(StringComparer.Ordinal)
+                    .ToList();
+                if (dataset.Count > 0) files = files.Take(dataset.Count).ToList();
+                if (files.Count == 0)
+                    throw new InvalidDataException($"Data set folder '{dataset.Path}' contains no files.");
+                var stems = files.GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+                return files.Select(f =>
+                {
+                    var stem = Path.GetFileNameWithoutExtension(f);
+                    return new DatasetImage(stems[stem] == 1 ? stem : f, f);
+                }).ToList();
+            default:
+                throw new ArgumentOutOfRangeException(nameof(dataset), dataset.Kind, "Unknown data set kind.");
+        }
+    }
+}

@@ -1,0 +1,310 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.Retry;
+using Spgd.Contracts.Devices;
+using Spgd.Contracts.Jobs;
+using Spgd.Grains.Storage;
+using Spgd.Grains.Telemetry;
+
+namespace Spgd.Grains.Devices;
+
+/// <summary>
+/// Owns this silo's device: a bounded queue of accepted items and <see cref="DeviceOptions.Slots"/>
+/// dedicated threads that run them one at a time each. Accepting returns at once; when an item ends
+/// the outcome is written next to its results and reported to its job. While items are held their
+/// leases are renewed, so a job notices a dead silo by the silence.
+/// </summary>
+public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+{
+    private readonly DeviceOptions _options;
+    private readonly IServiceProvider _services;
+    private IWorkItemRunner _runner = null!;
+    private readonly IGrainFactory _grains;
+    private readonly IArtifactStore _store;
+    private readonly ILogger<DeviceExecutor> _logger;
+    private readonly string _siloName;
+    private readonly string _siloKey;
+    private readonly BlockingCollection<WorkItem> _queue = new();
+    private readonly ConcurrentDictionary<(string Job, int Index), int> _held = new();
+    private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), bool> _unwanted = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ResiliencePipeline _reportRetry;
+    private readonly List<Thread> _threads = [];
+    private readonly object _gate = new();
+    private int _queued;
+    private int _running;
+    private volatile bool _accepting;
+    private int _disposed;
+
+    /// <summary>Creates the executor; the runner is resolved and threads start when the silo becomes active (only with a device).</summary>
+    public DeviceExecutor(IOptions<DeviceOptions> options, IServiceProvider services, IGrainFactory grains,
+        IArtifactStore store, ILocalSiloDetails silo, ILogger<DeviceExecutor> logger)
+    {
+        _options = options.Value;
+        _services = services;
+        _grains = grains;
+        _store = store;
+        _logger = logger;
+        _siloName = silo.Name;
+        _siloKey = silo.SiloAddress.ToParsableString();
+        // A job's silo may be dying: retry long enough for the membership to notice and the job to re-activate elsewhere.
+        _reportRetry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = 12,
+            BackoffType = DelayBackoffType.Exponential,
+            Delay = TimeSpan.FromMilliseconds(250),
+            MaxDelay = TimeSpan.FromSeconds(8),
+            UseJitter = true,
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(_ => !_stop.IsCancellationRequested),
+        }).Build();
+    }
+
+    /// <summary>Device name; empty when this silo has none.</summary>
+    public string Device => _options.Device ?? "";
+
+    /// <summary>True when the silo has no device, or its device accepts work.</summary>
+    public bool IsReady => !_options.HasDevice || _accepting;
+
+    /// <summary>Items running now.</summary>
+    public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Items waiting for a slot.</summary>
+    public int Queued => Volatile.Read(ref _queued);
+
+    /// <summary>
+    /// Queues <paramref name="item"/>. False when this silo has no device, is stopping, or its queue is
+    /// full; the job then retries the item later (elsewhere).
+    /// </summary>
+    public bool TryAccept(WorkItem item)
+    {
+        if (!_options.HasDevice || !_accepting) return false;
+        lock (_gate)
+        {
+            if (_queued + _running >= _options.Slots + _options.EffectiveQueueCapacity) return false;
+            _queued++;
+        }
+
+        _held[(item.JobId, item.Index)] = item.Attempt;
+        _queue.Add(item);
+        return true;
+    }
+
+    void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle)
+    {
+        if (!_options.HasDevice) return;
+        lifecycle.Subscribe(nameof(DeviceExecutor), ServiceLifecycleStage.Active, _ => StartAsync(), StopAsync);
+    }
+
+    private Task StartAsync()
+    {
+        _runner = _services.GetRequiredService<IWorkItemRunner>();
+        for (var i = 0; i < _options.Slots; i++)
+        {
+            var thread = new Thread(WorkLoop) { IsBackground = true, Name = $"spgd-device-{_options.Device}-{i}" };
+            _threads.Add(thread);
+            thread.Start();
+        }
+
+        _accepting = true;
+        HeartbeatLoopAsync().Ignore();
+        PublishLoopAsync().Ignore();
+        _logger.LogInformation("Device {Device} ready with {Slots} slot(s)", _options.Device, _options.Slots);
+        return Task.CompletedTask;
+    }
+
+    // A graceful stop hands queued items back to their jobs and lets running ones finish while the host
+    // allows; a kill (cancelled token) just stops, and the jobs notice by the missing heartbeats.
+    private async Task StopAsync(CancellationToken ct)
+    {
+        _accepting = false;
+        _queue.CompleteAdding();
+        if (!ct.IsCancellationRequested)
+        {
+            var released = new List<WorkItem>();
+            while (_queue.TryTake(out var item))
+            {
+                lock (_gate) _queued--;
+                released.Add(item);
+            }
+
+            await Task.WhenAll(released.Select(async item =>
+            {
+                try { await _grains.GetGrain<IJobGrain>(item.JobId).ReleaseAsync(item.Index, item.Attempt); }
+                catch (Exception e) { _logger.LogWarning(e, "Could not hand {Item} back to job {Job}; its lease will expire", item.ItemId, item.JobId); }
+                finally { _held.TryRemove((item.JobId, item.Index), out _); }
+            }));
+            try
+            {
+                while (Running > 0 && !ct.IsCancellationRequested) await Task.Delay(100, ct);
+            }
+            catch (OperationCanceledException) { }
+        }
+
+        _stop.Cancel();
+    }
+
+    private void WorkLoop()
+    {
+        try
+        {
+            foreach (var item in _queue.GetConsumingEnumerable(_stop.Token))
+            {
+                lock (_gate) { _queued--; _running++; }
+                try
+                {
+                    if (_unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _)) _held.TryRemove((item.JobId, item.Index), out _);
+                    else Execute(item);
+                }
+                finally { lock (_gate) _running--; }
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private void Execute(WorkItem item)
+    {
+        using var activity = SpgdTelemetry.Source.StartActivity("spgd.item");
+        activity?.SetTag("spgd.job", item.JobId);
+        activity?.SetTag("spgd.task", item.Task);
+        activity?.SetTag("spgd.image", item.ImageId);
+        activity?.SetTag("spgd.run", item.Run);
+        activity?.SetTag("spgd.attempt", item.Attempt);
+        activity?.SetTag("spgd.silo", _siloName);
+        activity?.SetTag("spgd.device", _options.Device);
+
+        var clock = Stopwatch.StartNew();
+        var outcome = new ItemOutcome
+        {
+            JobId = item.JobId, Index = item.Index, ItemId = item.ItemId, Task = item.Task, ImageId = item.ImageId,
+            Run = item.Run, Attempt = item.Attempt, Silo = _siloName, Device = _options.Device ?? "",
+        };
+        try
+        {
+            var result = _runner.Run(item, _options.Device!, _stop.Token);
+            outcome = outcome with
+            {
+                Kind = OutcomeKind.Succeeded, Metrics = result.Metrics, NetworkEvaluations = result.NetworkEvaluations,
+                Seed = result.Seed, Seconds = clock.Elapsed.TotalSeconds,
+            };
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            activity?.SetTag("spgd.outcome", "abandoned");
+            _held.TryRemove((item.JobId, item.Index), out _);
+            return;
+        }
+        catch (DeterministicItemException e)
+        {
+            outcome = outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message, Seconds = clock.Elapsed.TotalSeconds };
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Item {Item} of job {Job} failed (attempt {Attempt})", item.ItemId, item.JobId, item.Attempt);
+            outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}", Seconds = clock.Elapsed.TotalSeconds };
+        }
+
+        activity?.SetTag("spgd.nfe", outcome.NetworkEvaluations);
+        activity?.SetTag("spgd.outcome", outcome.Kind.ToString());
+        SpgdTelemetry.ItemLatency.Record(outcome.Seconds, new KeyValuePair<string, object?>("spgd.task", item.Task));
+        if (outcome.Kind == OutcomeKind.Succeeded) SpgdTelemetry.ItemsCompleted.Add(1);
+        else SpgdTelemetry.ItemsFailed.Add(1);
+
+        FinishAsync(item, outcome).Ignore();
+    }
+
+    // Runs off the device thread so the slot is free while storage and the job are slow.
+    private async Task FinishAsync(WorkItem item, ItemOutcome outcome)
+    {
+        try
+        {
+            if (outcome.Kind != OutcomeKind.FailedTransient)
+            {
+                try
+                {
+                    await _store.WriteAsync(ItemKeys.ItemJson(item.JobId, item.ItemId),
+                        JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options), _stop.Token);
+                }
+                catch (Exception e) when (!_stop.IsCancellationRequested)
+                {
+                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item record failed: {e.Message}" };
+                }
+            }
+
+            var job = _grains.GetGrain<IJobGrain>(item.JobId);
+            await _reportRetry.ExecuteAsync(async _ => await job.ReportAsync(outcome), _stop.Token);
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning(e, "Could not report item {Item} to job {Job}; its lease will expire", item.ItemId, item.JobId);
+        }
+        finally
+        {
+            _held.TryRemove(new KeyValuePair<(string, int), int>((item.JobId, item.Index), item.Attempt));
+            _unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync()
+    {
+        while (await DelayAsync(_options.HeartbeatInterval))
+        {
+            foreach (var job in _held.ToArray().GroupBy(kv => kv.Key.Job))
+            {
+                try
+                {
+                    var held = job.ToArray();
+                    var unwanted = await _grains.GetGrain<IJobGrain>(job.Key).HeartbeatAsync(
+                        held.Select(kv => kv.Key.Index).ToArray(), held.Select(kv => kv.Value).ToArray());
+                    // Queued items the job no longer needs (cancelled, finished elsewhere) are skipped when their turn comes.
+                    foreach (var index in unwanted)
+                        if (_held.TryGetValue((job.Key, index), out var attempt)) _unwanted[(job.Key, index, attempt)] = true;
+                }
+                catch (Exception e) when (!_stop.IsCancellationRequested)
+                {
+                    _logger.LogDebug(e, "Heartbeat to job {Job} failed", job.Key);
+                }
+            }
+        }
+    }
+
+    private async Task PublishLoopAsync()
+    {
+        var registry = _grains.GetGrain<IDeviceRegistryGrain>(0);
+        do
+        {
+            try
+            {
+                await registry.PublishAsync(new DeviceLoad
+                {
+                    Silo = _siloKey, Device = _options.Device!, Slots = _options.Slots,
+                    Running = Running, Queued = Queued, At = DateTimeOffset.UtcNow,
+                });
+            }
+            catch (Exception e) when (!_stop.IsCancellationRequested)
+            {
+                _logger.LogDebug(e, "Publishing the device load failed");
+            }
+        }
+        while (await DelayAsync(_options.PublishInterval));
+    }
+
+    private async Task<bool> DelayAsync(TimeSpan delay)
+    {
+        try { await Task.Delay(delay, _stop.Token); return true; }
+        catch (OperationCanceledException) { return false; }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stop.Cancel();
+        _queue.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,45 @@
+namespace Spgd.Grains.Devices;
+
+/// <summary>The compute device a silo declares at start (none: the silo hosts jobs and aggregators only).</summary>
+public sealed class DeviceOptions
+{
+    /// <summary><c>cpu</c>, <c>cuda:N</c>, or null for a silo without a device.</summary>
+    public string? Device { get; set; }
+
+    /// <summary>Concurrent runs on the device.</summary>
+    public int Slots { get; set; } = 1;
+
+    /// <summary>Items accepted beyond the running ones before <c>StartAsync</c> says "full"; default 2 × slots.</summary>
+    public int? QueueCapacity { get; set; }
+
+    /// <summary>
+    /// When set, the device is simulated: each item holds a slot for this long and computes nothing
+    /// (orchestration tests and benchmarks).
+    /// </summary>
+    public TimeSpan? SimulatedServiceTime { get; set; }
+
+    /// <summary>How often held items' leases are renewed with their jobs.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the device's load is published to the registry.</summary>
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>True when the silo runs restoration work.</summary>
+    public bool HasDevice => !string.IsNullOrEmpty(Device);
+
+    /// <summary>Effective queue capacity.</summary>
+    public int EffectiveQueueCapacity => QueueCapacity ?? 2 * Slots;
+
+    /// <summary>Parses <c>cpu</c> or <c>cuda:N</c>; throws with the accepted forms otherwise.</summary>
+    public static string ParseDevice(string value)
+    {
+        var v = value.Trim().ToLowerInvariant();
+        if (v == "cpu" || v == "sim") return v;
+        if (v.StartsWith("cuda", StringComparison.Ordinal))
+        {
+            if (v == "cuda") return "cuda:0";
+            if (v.Length > 5 && v[4] == ':' && int.TryParse(v[5..], out var n) && n >= 0) return $"cuda:{n}";
+        }
+        throw new ArgumentException($"Device '{value}' is not valid: expected 'cpu' or 'cuda:N' (N >= 0).", nameof(value));
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Jobs;
+using Spgd.Grains.Placement;
+
+namespace Spgd.Grains.Hosting;
+
+/// <summary>Registers the SPGD grains' services on a silo: placement, device executor, job options.</summary>
+public static class SpgdSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds placement (device and control-plane directors), publishes the device in the silo metadata,
+    /// and registers the <see cref="DeviceExecutor"/>. The caller provides grain storage named
+    /// <see cref="SpgdStorage.GrainStorageName"/>, an <see cref="Storage.IArtifactStore"/> and, unless the
+    /// device is simulated, an <see cref="IWorkItemRunner"/> (first registration wins).
+    /// </summary>
+    public static ISiloBuilder AddSpgdGrains(this ISiloBuilder builder, DeviceOptions device, Action<JobOptions>? jobs = null)
+    {
+        if (device.HasDevice && device.Slots < 1)
+            throw new ArgumentException($"Device {device.Device} needs at least one slot, got {device.Slots}.");
+        builder.UseSiloMetadata(device.HasDevice ? SiloDeviceMetadata.For(device.Device!, device.Slots) : new Dictionary<string, string>());
+        builder.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
+        builder.AddPlacementDirector<ControlPlanePlacementStrategy, ControlPlanePlacementDirector>();
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(device));
+        if (jobs is not null) services.Configure(jobs);
+        else services.AddOptions<JobOptions>();
+        services.AddSingleton<ClusterLoadView>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterLoadView>());
+        services.AddSingleton<DeviceExecutor>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeviceExecutor>());
+        if (device.SimulatedServiceTime is { } serviceTime)
+            services.TryAddSingleton<IWorkItemRunner>(new SimulatedWorkItemRunner(serviceTime));
+        return builder;
+    }
+}

@@ -1,0 +1,34 @@
+namespace Spgd.Grains.Jobs;
+
+/// <summary>How jobs dispatch, lease and retry items.</summary>
+public sealed class JobOptions
+{
+    /// <summary>Items in flight per compute slot of the cluster (the dispatch window is this × total slots).</summary>
+    public int WindowPerSlot { get; set; } = 2;
+
+    /// <summary>An item whose worker is silent this long is presumed lost and dispatched again.</summary>
+    public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Period of the dispatch/lease check.</summary>
+    public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Attempts per item (transient failures and lost workers) before it fails for good.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>Delay before the second attempt; doubles for each further one.</summary>
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Upper bound of the retry delay.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Period of the reminder that re-activates a running job whose silo died.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Back-off before attempt <paramref name="nextAttempt"/> (2 or more).</summary>
+    public TimeSpan RetryDelay(int nextAttempt)
+    {
+        var factor = Math.Pow(2, Math.Max(0, nextAttempt - 2));
+        var delay = TimeSpan.FromTicks((long)Math.Min(RetryBaseDelay.Ticks * factor, RetryMaxDelay.Ticks));
+        return delay;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Spgd.Contracts.Jobs;
+using Spgd.Core.Imaging;
+using Spgd.Core.Restoration;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Storage;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Spgd.Grains.Restoration;
+
+/// <summary>
+/// Runs an item with Core: loads the image (data set file or demo sample), restores it with the shared
+/// denoiser and the item's derived seed (<see cref="ItemSeed.Derive"/>), measures it and writes the
+/// restored PNG to the item's deterministic key (a retry overwrites identical bytes).
+/// </summary>
+public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, IArtifactStore store) : IWorkItemRunner
+{
+    /// <inheritdoc />
+    public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
+    {
+        var settings = item.Settings;
+        var task = settings.Tasks.FirstOrDefault(t => t.Name == item.Task)
+            ?? throw new DeterministicItemException($"Item {item.ItemId}: task {item.Task} is not part of the job.");
+        var seed = ItemSeed.Derive(settings.Seed, item.ImageId, item.Task, item.Run);
+
+        using var scope = NewDisposeScope();
+        var clean = LoadImage(item);
+        Core.Operators.OperatorSettings op;
+        Core.Sampling.SpgdOptions sampler;
+        try
+        {
+            op = CoreSettings.ToOperator(task);
+            sampler = CoreSettings.ToSampler(settings.Sampler);
+        }
+        catch (ArgumentException e)
+        {
+            throw new DeterministicItemException($"Item {item.ItemId}: {e.Message}", e);
+        }
+
+        var restorer = new Restorer(models.Get(settings.Model, device), new Device(device));
+        using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), ct: cancellationToken);
+        var restored = result.Restored.clamp(-1, 1);
+        var measured = metrics.Measure(clean, restored);
+        store.WriteAsync(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken)
+            .GetAwaiter().GetResult();
+        return new RunResult(measured, (int)result.NetworkEvaluations, seed);
+    }
+
+    // A file that does not decode is the item's own fault: recorded once, never retried.
+    private static Tensor LoadImage(WorkItem item)
+    {
+        var dataset = item.Settings.Dataset;
+        if (dataset.Kind == DatasetKind.SpectralDemo)
+            return DemoImages.Load(int.Parse(item.ImageSource, System.Globalization.CultureInfo.InvariantCulture), dataset.Size);
+        var path = Path.Combine(dataset.Path!, item.ImageSource);
+        try
+        {
+            return ImageIO.Load(path, dataset.Size);
+        }
+        catch (Exception e) when (e is InvalidDataException or FileNotFoundException)
+        {
+            throw new DeterministicItemException(e.Message, e);
+        }
+    }
+}

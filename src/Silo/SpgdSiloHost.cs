@@ -1,0 +1,78 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using Orleans.Configuration;
+using Spgd.Grains;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Hosting;
+using Spgd.Grains.Telemetry;
+
+namespace Spgd.Silo;
+
+/// <summary>
+/// Configures a generic host as an SPGD silo: clustering (localhost or Redis, with Redis reminders),
+/// storage, the declared device, health endpoints and OpenTelemetry. Used by Spgd.Silo's Program,
+/// <c>spgd silo</c> and the in-process silo of <c>spgd run</c>.
+/// </summary>
+public static class SpgdSiloHost
+{
+    /// <summary>Adds the silo to <paramref name="builder"/>.</summary>
+    public static IHostApplicationBuilder AddSpgdSilo(this IHostApplicationBuilder builder, SpgdSiloSettings settings)
+    {
+        var device = new DeviceOptions
+        {
+            Device = settings.SimulatedServiceTime is not null && settings.Device is null ? "sim"
+                : settings.Device is null ? null : DeviceOptions.ParseDevice(settings.Device),
+            Slots = settings.Slots,
+            SimulatedServiceTime = settings.SimulatedServiceTime,
+        };
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
+            if (settings.RedisEndpoint is { } redis)
+            {
+                silo.UseRedisClustering(redis);
+                silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
+                if (settings.AdvertisedAddress is { } ip)
+                    silo.ConfigureEndpoints(IPAddress.Parse(ip), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+                else
+                    silo.ConfigureEndpoints(settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+                silo.UseInMemoryReminderService();
+            }
+
+            SpgdStorageSetup.Add(silo, settings);
+            silo.AddSpgdGrains(device);
+        });
+
+        if (device.HasDevice && device.SimulatedServiceTime is null) builder.Services.AddSpgdCoreRunner(settings.ModelCache);
+        if (settings.HealthPort is { } port) builder.Services.AddHostedService(sp => new HealthEndpoint(port, sp));
+        AddTelemetry(builder, settings);
+        return builder;
+    }
+
+    private static void AddTelemetry(IHostApplicationBuilder builder, SpgdSiloSettings settings)
+    {
+        var exporter = settings.OtlpEndpoint is not null ? "otlp" : settings.Telemetry.ToLowerInvariant();
+        if (exporter is "none" or "") return;
+        if (exporter is not ("console" or "otlp"))
+            throw new ArgumentException($"Telemetry exporter '{settings.Telemetry}' is not valid: expected none, console or otlp.");
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(t =>
+            {
+                t.AddSource(SpgdTelemetry.Name);
+                if (exporter == "console") t.AddConsoleExporter(); else t.AddOtlpExporter();
+            })
+            .WithMetrics(m =>
+            {
+                m.AddMeter(SpgdTelemetry.Name);
+                if (exporter == "console") m.AddConsoleExporter(); else m.AddOtlpExporter();
+            });
+    }
+}

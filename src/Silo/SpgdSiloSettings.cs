@@ -1,0 +1,85 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Spgd.Silo;
+
+/// <summary>
+/// Everything a silo needs to start: clustering, storage, device, ports and telemetry. Read from the
+/// <c>SPGD_*</c> environment variables (see deploy/k8s/base/silo-config.yaml) or set by <c>spgd silo</c> / <c>spgd run</c>.
+/// </summary>
+public sealed class SpgdSiloSettings
+{
+    /// <summary><c>localhost</c> (a single-host development cluster) or <c>redis://HOST:PORT</c>.</summary>
+    public string Clustering { get; set; } = "localhost";
+
+    /// <summary>Folder path or Azure connection string for results and grain state; null keeps grain state in memory (single silo only).</summary>
+    public string? Storage { get; set; }
+
+    /// <summary><c>cpu</c>, <c>cuda:N</c>, or null for a silo that only hosts jobs and aggregators.</summary>
+    public string? Device { get; set; }
+
+    /// <summary>Concurrent runs on the device.</summary>
+    public int Slots { get; set; } = 1;
+
+    /// <summary>Simulated device: each item holds a slot this long and computes nothing.</summary>
+    public TimeSpan? SimulatedServiceTime { get; set; }
+
+    /// <summary>Orleans cluster id.</summary>
+    public string ClusterId { get; set; } = "spgd";
+
+    /// <summary>Orleans service id.</summary>
+    public string ServiceId { get; set; } = "spgd";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Client gateway port.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Address advertised to other silos (e.g. the pod IP); null lets Orleans choose.</summary>
+    public string? AdvertisedAddress { get; set; }
+
+    /// <summary>Port of the HTTP health endpoints (<c>/health/live</c>, <c>/health/ready</c>); null: none.</summary>
+    public int? HealthPort { get; set; }
+
+    /// <summary>Folder where model checkpoints are looked up by relative path.</summary>
+    public string? ModelCache { get; set; }
+
+    /// <summary>Telemetry exporter: <c>none</c> (default), <c>console</c> or <c>otlp</c>.</summary>
+    public string Telemetry { get; set; } = "none";
+
+    /// <summary>OTLP endpoint; setting it implies the <c>otlp</c> exporter.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Reads <c>SPGD_CLUSTERING</c>, <c>SPGD_STORAGE</c>, <c>SPGD_DEVICE</c>, <c>SPGD_SLOTS</c>, ports and telemetry settings.</summary>
+    public static SpgdSiloSettings FromConfiguration(IConfiguration config)
+    {
+        string? Get(string key) => config[key] is { Length: > 0 } v ? v : null;
+        int? Int(string key) => Get(key) is { } v
+            ? int.TryParse(v, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n
+                : throw new FormatException($"{key}='{v}' is not an integer.")
+            : null;
+
+        var s = new SpgdSiloSettings
+        {
+            Clustering = Get("SPGD_CLUSTERING") ?? "localhost",
+            Storage = Get("SPGD_STORAGE"),
+            Device = Get("SPGD_DEVICE") is { } d && d != "none" ? d : null,
+            Slots = Int("SPGD_SLOTS") ?? 1,
+            ClusterId = Get("SPGD_CLUSTER_ID") ?? Get("ORLEANS_CLUSTER_ID") ?? "spgd",
+            ServiceId = Get("SPGD_SERVICE_ID") ?? Get("ORLEANS_SERVICE_ID") ?? "spgd",
+            SiloPort = Int("SPGD_SILO_PORT") ?? 11111,
+            GatewayPort = Int("SPGD_GATEWAY_PORT") ?? 30000,
+            AdvertisedAddress = Get("POD_IP"),
+            HealthPort = Int("SPGD_HEALTH_PORT"),
+            ModelCache = Get("SPGD_MODEL_CACHE"),
+            Telemetry = Get("SPGD_TELEMETRY") ?? "none",
+            OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+        };
+        if (Int("SPGD_SIMULATED_MS") is { } ms) s.SimulatedServiceTime = TimeSpan.FromMilliseconds(ms);
+        return s;
+    }
+
+    /// <summary>The Redis endpoint (<c>HOST:PORT</c>) when <see cref="Clustering"/> is a redis URI, else null.</summary>
+    public string? RedisEndpoint => ClusterConnectionString.RedisEndpoint(Clustering);
+}

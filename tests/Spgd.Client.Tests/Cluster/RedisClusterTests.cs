@@ -1,0 +1,48 @@
+using Spgd.Tests;
+
+namespace Spgd.Client.Tests.Cluster;
+
+/// <summary>
+/// A real multi-process cluster: Redis membership, one silo without a device and one simulated compute
+/// silo, driven by <c>spgd submit --watch</c> and <c>spgd jobs</c> in separate processes.
+/// </summary>
+public sealed class RedisClusterTests
+{
+    [Fact]
+    public async Task Silos_on_redis_run_a_submitted_job_and_the_client_loads_no_torch()
+    {
+        const string redisServer = "/usr/bin/redis-server";
+        Assert.True(File.Exists(redisServer) || File.Exists("/usr/local/bin/redis-server"), "redis-server is not installed (test.sh installs it)");
+        var dir = TestPaths.NewTempDir("spgd-redis");
+        var redisPort = SpgdProcess.FreePort();
+        var clustering = $"redis://127.0.0.1:{redisPort}";
+        var storage = Path.Combine(dir, "store");
+        await using var redis = SpgdProcess.Start(File.Exists(redisServer) ? redisServer : "/usr/local/bin/redis-server",
+            ["--port", redisPort.ToString(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"], dir);
+        await redis.WaitForOutputAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+
+        await using var control = SpgdProcess.StartSpgd(dir, null, "silo", "--clustering", clustering, "--storage", storage,
+            "--silo-port", SpgdProcess.FreePort().ToString(), "--gateway-port", SpgdProcess.FreePort().ToString());
+        await using var compute = SpgdProcess.StartSpgd(dir, null, "silo", "--clustering", clustering, "--storage", storage,
+            "--device", "cpu", "--slots", "2", "--simulate-ms", "100",
+            "--silo-port", SpgdProcess.FreePort().ToString(), "--gateway-port", SpgdProcess.FreePort().ToString());
+        await compute.WaitForOutputAsync("Device cpu ready", TimeSpan.FromSeconds(90));
+
+        await using var submit = SpgdProcess.StartSpgd(dir, null, "submit", "--clustering", clustering, "--id", "redis-job",
+            "--images", "5", "--task", "inpainting_random", "--watch");
+        Assert.True(await submit.WaitAsync(TimeSpan.FromMinutes(2)) == 0, submit.Output);
+        Assert.Contains("Job redis-job ended Completed: 5 succeeded, 0 failed", submit.Output);
+
+        await using var jobs = SpgdProcess.StartSpgd(dir, new Dictionary<string, string> { ["SPGD_DEBUG_ASSEMBLIES"] = "1" },
+            "jobs", "--clustering", clustering);
+        Assert.True(await jobs.WaitAsync(TimeSpan.FromMinutes(1)) == 0, jobs.Output);
+        Assert.Contains("redis-job", jobs.Output);
+        Assert.Contains("loaded assembly: Spgd.Contracts", jobs.Output);
+        Assert.DoesNotContain("loaded assembly: TorchSharp", jobs.Output);
+        Assert.DoesNotContain("loaded assembly: Spgd.Core", jobs.Output);
+
+        var summary = Path.Combine(storage, "jobs", "redis-job", "summary", "inpainting_random", "metrics.csv");
+        Assert.True(File.Exists(summary), summary);
+        Assert.Equal(6, File.ReadAllLines(summary).Length); // header + 5 images
+    }
+}

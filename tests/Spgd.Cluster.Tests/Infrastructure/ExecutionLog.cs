@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using Spgd.Contracts.Jobs;
+using Spgd.Grains.Devices;
+
+namespace Spgd.Cluster.Tests.Infrastructure;
+
+/// <summary>What ran where: completed executions per item, and which silos served restoration grain calls.</summary>
+internal sealed class ExecutionLog
+{
+    public ConcurrentQueue<(string Silo, string ItemId)> Executions { get; } = new();
+    public ConcurrentQueue<(string Silo, string ItemId)> Attempts { get; } = new();
+    public ConcurrentQueue<(string Silo, string Grain)> RestorationCalls { get; } = new();
+
+    public int ExecutionsOf(string itemId) => Executions.Count(e => e.ItemId == itemId);
+    public int AttemptsOf(string itemId) => Attempts.Count(e => e.ItemId == itemId);
+}
+
+/// <summary>Wraps the silo's runner and logs each attempt, and each execution that ran to its end.</summary>
+internal sealed class RecordingRunner(IWorkItemRunner inner, ExecutionLog log, string silo) : IWorkItemRunner
+{
+    public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
+    {
+        log.Attempts.Enqueue((silo, item.ItemId));
+        var result = inner.Run(item, device, cancellationToken);
+        log.Executions.Enqueue((silo, item.ItemId));
+        return result;
+    }
+}
+
+/// <summary>Records the silo of every call into a restoration grain (i.e. where its activation lives).</summary>
+internal sealed class RestorationCallRecorder(ExecutionLog log, string silo) : IIncomingGrainCallFilter
+{
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.DeclaringType == typeof(IRestorationGrain))
+            log.RestorationCalls.Enqueue((silo, context.TargetId.ToString()));
+        return context.Invoke();
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Spgd.Contracts.Jobs;
+using Spgd.Grains;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Hosting;
+using Spgd.Grains.Storage;
+
+namespace Spgd.Cluster.Tests.Infrastructure;
+
+/// <summary>
+/// An in-process cluster whose silos (named <c>Silo_0</c>, <c>Silo_1</c>, ...) get the given devices
+/// (null: no device), sharing grain storage, artifact store and execution log, with short leases and
+/// fast failure detection so fault tests finish in seconds.
+/// </summary>
+internal sealed class SpgdTestCluster : IAsyncDisposable
+{
+    public required InProcessTestCluster Cluster { get; init; }
+    public required InMemoryArtifactStore Store { get; init; }
+    public required ExecutionLog Log { get; init; }
+    public required ConcurrentDictionary<string, (BinaryData Data, string ETag)> Storage { get; init; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    public static async Task<SpgdTestCluster> StartAsync(IReadOnlyList<DeviceOptions?> devices,
+        Func<DeviceOptions, IServiceProvider, IWorkItemRunner>? runner = null)
+    {
+        var store = new InMemoryArtifactStore();
+        var log = new ExecutionLog();
+        var table = new ConcurrentDictionary<string, (BinaryData Data, string ETag)>();
+        var builder = new InProcessTestClusterBuilder((short)devices.Count);
+        builder.ConfigureSilo((options, silo) =>
+        {
+            var index = int.Parse(options.SiloName.Split('_')[1]);
+            var device = devices[index] ?? new DeviceOptions();
+            device.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+            device.PublishInterval = TimeSpan.FromMilliseconds(500);
+            silo.Services.AddSingleton<IArtifactStore>(store);
+            silo.Services.AddGrainStorage(SpgdStorage.GrainStorageName,
+                (sp, _) => new SharedGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), table));
+            silo.Services.AddSingleton<IWorkItemRunner>(sp => new RecordingRunner(
+                runner is null ? new SimulatedWorkItemRunner(device.SimulatedServiceTime ?? TimeSpan.Zero) : runner(device, sp),
+                log, options.SiloName));
+            silo.AddIncomingGrainCallFilter(new RestorationCallRecorder(log, options.SiloName));
+            silo.UseInMemoryReminderService();
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+            });
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            silo.AddSpgdGrains(device, jobs =>
+            {
+                jobs.LeaseTimeout = TimeSpan.FromSeconds(4);
+                jobs.DispatchInterval = TimeSpan.FromMilliseconds(200);
+                jobs.RetryBaseDelay = TimeSpan.FromMilliseconds(200);
+                jobs.RetryMaxDelay = TimeSpan.FromSeconds(2);
+                jobs.ReminderPeriod = TimeSpan.FromSeconds(2);
+            });
+        });
+        builder.ConfigureClient(c => c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return new SpgdTestCluster { Cluster = cluster, Store = store, Log = log, Storage = table };
+    }
+
+    public static DeviceOptions Simulated(int slots, TimeSpan serviceTime) =>
+        new() { Device = "sim", Slots = slots, SimulatedServiceTime = serviceTime };
+
+    public InProcessSiloHandle Silo(string name) => Cluster.Silos.Single(s => s.Name == name);
+
+    /// <summary>Polls until the job ends (calls may fail while a silo is being declared dead).</summary>
+    public async Task<JobStatus> WaitForEndAsync(string jobId, TimeSpan timeout) =>
+        await WaitForAsync(jobId, s => s.IsTerminal, timeout);
+
+    public async Task<JobStatus> WaitForAsync(string jobId, Func<JobStatus, bool> condition, TimeSpan timeout)
+    {
+        var job = Client.GetGrain<IJobGrain>(jobId);
+        var deadline = DateTime.UtcNow + timeout;
+        JobStatus? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                last = await job.GetStatusAsync();
+                if (condition(last)) return last;
+            }
+            catch (Exception) when (DateTime.UtcNow < deadline) { }
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Job {jobId} did not reach the expected state in {timeout}; last status: {last}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await Cluster.StopAllSilosAsync(); } catch { /* silos already killed by the test */ }
+        await Cluster.DisposeAsync();
+    }
+}
