@@ -172,6 +172,30 @@ public class ReportBuilderTests
     }
 
     [Fact]
+    public void ManifestFactsAndSpecAreReported()
+    {
+        var root = StoredJob.NewTempDir();
+        var job = Job(root);
+        File.Delete(Path.Combine(job.Folder, "spec.yaml"));
+        var manifest = new global::Spgd.Evaluation.Manifests.DatasetManifest
+        {
+            Entries = [new("00000.png", 10, new string('a', 64)), new("00001.png", 12, new string('b', 64))],
+            Model = "spectral-gaussian(v=0.25,alpha=3.5)",
+            Spec = """{"runs":1}""",
+            Split = "ffhq-val-1k",
+        };
+        manifest.Save(Path.Combine(job.Folder, "summary", "manifest.json"));
+        var input = JobResultsReader.Read(job.Folder);
+        Assert.Equal(manifest.Digest, input.Job.Facts["manifest digest"]);
+        Assert.Equal("spectral-gaussian(v=0.25,alpha=3.5)", input.Job.Facts["model"]);
+        Assert.Equal("ffhq-val-1k", input.Job.Facts["split"]);
+        Assert.Contains("runs", input.Job.Spec);
+        var html = File.ReadAllText(new ReportBuilder(new ReportOptions { Plots = false }).Write(input, Path.Combine(root, "r")).Html);
+        Assert.Contains(manifest.Digest, html);
+        Assert.Contains(manifest.SoftwareVersion, html);
+    }
+
+    [Fact]
     public void ReaderNamesTheBadFile()
     {
         var job = Job(StoredJob.NewTempDir());

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Spgd.Evaluation.Manifests;
 using Spgd.Reporting.Records;
 
 namespace Spgd.Reporting.Reading;
@@ -17,6 +18,8 @@ namespace Spgd.Reporting.Reading;
 /// (or <c>inputs/{image}.png</c>) and <c>{stem}.steps.json</c> (an array of <see cref="StepRecord"/>, camelCase).</item>
 /// <item><c>spec.yaml</c>/<c>spec.yml</c>/<c>spec.json</c>: the job's spec; <c>facts.json</c>: an object of facts;
 /// <c>grid.json</c>: the grid's labels in row order (strings or objects with <c>label</c>).</item>
+/// <item><c>manifest.json</c> or <c>summary/manifest.json</c> (Spgd.Evaluation's data-set manifest): software version,
+/// model, digests, split and source become facts; its embedded spec is used when no spec file is stored.</item>
 /// </list>
 /// </summary>
 public static class JobResultsReader
@@ -39,6 +42,19 @@ public static class JobResultsReader
         var facts = ReadFacts(Path.Combine(jobFolder, "facts.json"));
         var spec = new[] { "spec.yaml", "spec.yml", "spec.json" }.Select(f => Path.Combine(jobFolder, f)).Where(File.Exists)
             .Select(File.ReadAllText).FirstOrDefault();
+        var manifestPath = new[] { "manifest.json", Path.Combine("summary", "manifest.json") }.Select(f => Path.Combine(jobFolder, f)).FirstOrDefault(File.Exists);
+        if (manifestPath is not null)
+        {
+            var manifest = DatasetManifest.Load(manifestPath);
+            facts.TryAdd("software version", manifest.SoftwareVersion);
+            facts.TryAdd("model", manifest.Model);
+            facts.TryAdd("manifest digest", manifest.Digest);
+            facts.TryAdd("data digest", manifest.DataDigest);
+            facts.TryAdd("images in manifest", manifest.Entries.Count.ToString(CultureInfo.InvariantCulture));
+            if (manifest.Split is { } split) facts.TryAdd("split", split);
+            if (manifest.Source is { } source) facts.TryAdd("data source", source);
+            spec ??= manifest.Spec;
+        }
         var defaultMethod = facts.GetValueOrDefault("method") ?? "SPGD";
 
         var items = new List<ItemResult>();
