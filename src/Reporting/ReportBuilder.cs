@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Spgd.Evaluation.Summaries;
 using Spgd.Reporting.Records;
 using Spgd.Reporting.Rendering;
 using Spgd.Reporting.Tables;
@@ -29,7 +30,7 @@ public sealed class ReportBuilder(ReportOptions? options = null)
             if (_options.Plots) figures.AddRange(StepPlots(input, table, task));
         }
         var failures = input.Items.Where(i => i.Failed).OrderBy(i => i.ItemId, StringComparer.Ordinal).ToList();
-        return new ReportDocument(input.Job, table, figures, failures, Environment(input));
+        return new ReportDocument(input.Job, table, Comparisons(input, table), figures, failures, Environment(input));
     }
 
     /// <summary>Writes <c>report.md</c>, <c>report.html</c> and <c>figures/*.png</c> into <paramref name="outDir"/>.</summary>
@@ -51,6 +52,38 @@ public sealed class ReportBuilder(ReportOptions? options = null)
         File.WriteAllText(markdown, MarkdownReport.Render(document));
         File.WriteAllText(html, HtmlReport.Render(document));
         return new ReportFiles(markdown, html, figurePaths);
+    }
+
+    /// <summary>Every method against the first row, per task, for PSNR, SSIM and (when measured) LPIPS.</summary>
+    internal static IReadOnlyList<Comparison> Comparisons(ReportInput input, ResultTable table)
+    {
+        var comparisons = new List<Comparison>();
+        if (table.Methods.Count < 2) return comparisons;
+        var baseline = table.Methods[0];
+        var metrics = table.HasLpips ? new[] { EvaluationMetric.Psnr, EvaluationMetric.Ssim, EvaluationMetric.Lpips } : [EvaluationMetric.Psnr, EvaluationMetric.Ssim];
+        // All rows of one job restore the same images with the same weights: the job stands in for the manifest digest.
+        var digest = "job:" + input.Job.JobId;
+        MethodRecords Records(string method, string task) => new(method, digest, input.Items.Where(i => i.Method == method && i.Task == task)
+            .Select(i => new ItemRecord(i.ItemId, i.ImageId, i.Run, i.Psnr, i.Ssim, i.Lpips, i.Failed ? i.Error ?? "failed" : null)).ToList());
+        foreach (var task in table.Tasks)
+            foreach (var method in table.Methods.Skip(1))
+            {
+                if (table.Cell(method, task) is null || table.Cell(baseline, task) is null) continue;
+                foreach (var metric in metrics)
+                {
+                    try
+                    {
+                        var result = PairedDifference.Compute(metric, Records(method, task), Records(baseline, task),
+                            SummaryOptions.Default with { Seed = CellStatistics.BootstrapSeed });
+                        comparisons.Add(new Comparison(task, metric.Name(), method, baseline, result, null));
+                    }
+                    catch (ArgumentException e)
+                    {
+                        comparisons.Add(new Comparison(task, metric.Name(), method, baseline, null, e.Message));
+                    }
+                }
+            }
+        return comparisons;
     }
 
     private ReportFigure? Grid(ReportInput input, ResultTable table, string task)
@@ -117,7 +150,7 @@ public sealed class ReportBuilder(ReportOptions? options = null)
             .Where(p => p.Value is { } v && double.IsFinite(v))
             .GroupBy(p => p.Step).OrderBy(g => g.Key).ToList();
         if (byStep.Count == 0) return null;
-        var summaries = byStep.Select(g => MetricSummary.Of(g.Select(p => p.Value!.Value))!).ToList();
+        var summaries = byStep.Select(g => CellStatistics.Of(g.Select(p => p.Value!.Value))!).ToList();
         return new StepSeries(name, byStep.Select(g => (double)g.Key).ToArray(), summaries.Select(s => s.Mean).ToArray(),
             summaries.Select(s => s.StandardDeviation).ToArray(), summaries.Select(s => s.Count).ToArray());
     }

@@ -9,9 +9,11 @@ namespace Spgd.Reporting;
 /// <param name="Figures">Image grids and plots.</param>
 /// <param name="Failures">Failed items.</param>
 /// <param name="Environment">Facts about the run's devices (from the items) and the machine that built the report.</param>
+/// <param name="Comparisons">Each method against the first row, per task and metric (paired over images).</param>
 public sealed record ReportDocument(
     JobFacts Job,
     ResultTable Table,
+    IReadOnlyList<Comparison> Comparisons,
     IReadOnlyList<ReportFigure> Figures,
     IReadOnlyList<ItemResult> Failures,
     IReadOnlyList<KeyValuePair<string, string>> Environment);

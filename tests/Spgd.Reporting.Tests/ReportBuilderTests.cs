@@ -172,6 +172,27 @@ public class ReportBuilderTests
     }
 
     [Fact]
+    public void MethodsArePairedPerImageAgainstTheFirstRow()
+    {
+        var root = StoredJob.NewTempDir();
+        var input = JobResultsReader.Read(Job(root).Folder);
+        var document = new ReportBuilder(new ReportOptions { Plots = false }).Build(input);
+        // Baseline = first grid row (Plain); one comparison per task and metric (PSNR, SSIM, LPIPS).
+        Assert.Equal(2 * 3, document.Comparisons.Count);
+        var psnr = document.Comparisons.Single(c => c.Task == "inpainting_random" && c.Metric == "psnr");
+        Assert.Equal((Spgd, Plain), (psnr.Method, psnr.Baseline));
+        double Value(string method, string image) => input.Items.Single(i => i.Method == method && i.Task == "inpainting_random" && i.ImageId == image).Psnr!.Value;
+        var expected = new[] { "00000", "00001" }.Average(image => Value(Spgd, image) - Value(Plain, image));
+        Assert.Equal(expected, psnr.Result!.MeanDifference, 10);
+        // super_resolution: the baseline's failed image 00002 has no SPGD item: the image sets differ, which is reported.
+        var sr = document.Comparisons.Single(c => c.Task == "super_resolution" && c.Metric == "psnr");
+        Assert.Null(sr.Result);
+        Assert.Contains("00002", sr.Problem);
+        var markdown = File.ReadAllText(new ReportBuilder(new ReportOptions { Plots = false }).Write(input, Path.Combine(root, "r")).Markdown);
+        Assert.Contains(expected.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture), markdown);
+    }
+
+    [Fact]
     public void ManifestFactsAndSpecAreReported()
     {
         var root = StoredJob.NewTempDir();

@@ -72,6 +72,18 @@ internal static class HtmlReport
                     html.AppendLine($"<tr><td>{E(method)}</td><td>{E(task)}</td><td class=\"num\">{c.Items}</td><td class=\"num\">{c.Failed}</td></tr>");
         html.AppendLine("</tbody></table>");
 
+        if (document.Comparisons.Count > 0)
+        {
+            html.AppendLine($"<h3>Against {E(document.Comparisons[0].Baseline)}</h3>")
+                .AppendLine("<p>Paired per image (same images, same seeds): mean of method − baseline over images and its 95% bootstrap interval.</p>")
+                .AppendLine("<table id=\"comparisons\"><thead><tr><th>Task</th><th>Metric</th><th>Method</th><th>Mean difference</th><th>95% CI</th><th>Images</th></tr></thead><tbody>");
+            foreach (var c in document.Comparisons)
+                html.AppendLine(c.Result is { } r
+                    ? string.Create(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Task)}</td><td>{c.Metric}</td><td>{E(c.Method)}</td><td class=\"num\">{r.MeanDifference:+0.000;-0.000;0.000}</td><td class=\"num\">{(r.Ci is { } ci ? $"[{ci.Low:0.000}, {ci.High:0.000}]" : "–")}</td><td class=\"num\">{r.Images}</td></tr>")
+                    : $"<tr><td>{E(c.Task)}</td><td>{c.Metric}</td><td>{E(c.Method)}</td><td>–</td><td>{E(c.Problem ?? "")}</td><td>–</td></tr>");
+            html.AppendLine("</tbody></table>");
+        }
+
         if (document.Figures.Count > 0)
         {
             html.AppendLine("<h2>Figures</h2>");

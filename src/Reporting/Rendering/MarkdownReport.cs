@@ -52,6 +52,18 @@ internal static class MarkdownReport
                     md.AppendLine($"| {Escape(method)} | {Escape(task)} | {c.Items} | {c.Failed} | {Sd(c.Psnr, "0.00")} | {Interval(c.Psnr)} | {Sd(c.Ssim, "0.000")} | {Sd(c.Lpips, "0.000")} |");
         md.AppendLine();
 
+        if (document.Comparisons.Count > 0)
+        {
+            md.AppendLine($"### Against {Escape(document.Comparisons[0].Baseline)}").AppendLine();
+            md.AppendLine("Paired per image (same images, same seeds): mean of A − baseline over images and its 95% bootstrap interval.").AppendLine();
+            md.AppendLine("| Task | Metric | Method | Mean difference | 95% CI | Images |").AppendLine("|---|---|---|---:|---:|---:|");
+            foreach (var c in document.Comparisons)
+                md.AppendLine(c.Result is { } r
+                    ? string.Create(CultureInfo.InvariantCulture, $"| {Escape(c.Task)} | {c.Metric} | {Escape(c.Method)} | {r.MeanDifference:+0.000;-0.000;0.000} | {(r.Ci is { } ci ? $"[{ci.Low:0.000}, {ci.High:0.000}]" : "–")} | {r.Images} |")
+                    : $"| {Escape(c.Task)} | {c.Metric} | {Escape(c.Method)} | – | {Escape(c.Problem ?? "")} | – |");
+            md.AppendLine();
+        }
+
         if (document.Figures.Count > 0)
         {
             md.AppendLine("## Figures").AppendLine();
@@ -77,9 +89,9 @@ internal static class MarkdownReport
         return md.ToString();
     }
 
-    private static string Sd(MetricSummary? s, string format) => s is null ? "–" : s.StandardDeviation.ToString(format, CultureInfo.InvariantCulture);
+    private static string Sd(CellStatistics? s, string format) => s is null ? "–" : s.StandardDeviation.ToString(format, CultureInfo.InvariantCulture);
 
-    private static string Interval(MetricSummary? s) => s?.Interval is { } ci
+    private static string Interval(CellStatistics? s) => s?.Interval is { } ci
         ? string.Create(CultureInfo.InvariantCulture, $"[{ci.Low:0.00}, {ci.High:0.00}]") : "–";
 
     private static string Escape(string text) => text.Replace("|", "\\|").Replace("\n", " ");

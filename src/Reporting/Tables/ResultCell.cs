@@ -9,4 +9,4 @@ namespace Spgd.Reporting.Tables;
 /// <param name="Ssim">SSIM over succeeded items.</param>
 /// <param name="Lpips">LPIPS over succeeded items that have it.</param>
 /// <param name="NetworkEvaluations">Mean NFE per item over all recorded items (so equal-compute rows read off directly).</param>
-public sealed record ResultCell(string Method, string Task, int Items, int Failed, MetricSummary? Psnr, MetricSummary? Ssim, MetricSummary? Lpips, double? NetworkEvaluations);
+public sealed record ResultCell(string Method, string Task, int Items, int Failed, CellStatistics? Psnr, CellStatistics? Ssim, CellStatistics? Lpips, double? NetworkEvaluations);

@@ -39,9 +39,9 @@ public sealed class ResultTable
             var items = group.ToList();
             var ok = items.Where(i => !i.Failed).ToList();
             cells[group.Key] = new ResultCell(group.Key.Method, group.Key.Task, items.Count, items.Count - ok.Count,
-                MetricSummary.OfImages(ok.Select(i => (i.ImageId, i.Psnr!.Value))),
-                MetricSummary.OfImages(ok.Where(i => i.Ssim is not null).Select(i => (i.ImageId, i.Ssim!.Value))),
-                MetricSummary.OfImages(ok.Where(i => i.Lpips is not null).Select(i => (i.ImageId, i.Lpips!.Value))),
+                CellStatistics.OfImages(ok.Select(i => (i.ImageId, i.Psnr!.Value))),
+                CellStatistics.OfImages(ok.Where(i => i.Ssim is not null).Select(i => (i.ImageId, i.Ssim!.Value))),
+                CellStatistics.OfImages(ok.Where(i => i.Lpips is not null).Select(i => (i.ImageId, i.Lpips!.Value))),
                 items.Count == 0 ? null : items.Average(i => (double)i.NetworkEvaluations));
         }
         return new ResultTable(input.Methods(), input.Tasks(), cells);

@@ -7,7 +7,7 @@ namespace Spgd.Reporting.Tables;
 /// <param name="HigherIsBetter">Whether larger values are better.</param>
 /// <param name="Format">.NET format of the mean (the paper's precision).</param>
 /// <param name="Of">Selects the metric's summary from a cell.</param>
-public sealed record TableMetric(string Header, bool HigherIsBetter, string Format, Func<ResultCell, MetricSummary?> Of)
+public sealed record TableMetric(string Header, bool HigherIsBetter, string Format, Func<ResultCell, CellStatistics?> Of)
 {
     /// <summary>PSNR in dB, two decimals.</summary>
     public static TableMetric Psnr { get; } = new("PSNR↑", true, "0.00", c => c.Psnr);

@@ -6,7 +6,7 @@ namespace Spgd.Reporting.Tables;
 /// <param name="Count">Values summarised.</param>
 /// <param name="Mean">Their mean.</param>
 /// <param name="StandardDeviation">Their sample standard deviation (0 for one value).</param>
-public sealed record MetricSummary(int Count, double Mean, double StandardDeviation)
+public sealed record CellStatistics(int Count, double Mean, double StandardDeviation)
 {
     /// <summary>Seed of the bootstrap, fixed so a report is reproducible.</summary>
     public const ulong BootstrapSeed = 2024;
@@ -15,7 +15,7 @@ public sealed record MetricSummary(int Count, double Mean, double StandardDeviat
     public ConfidenceInterval? Interval { get; init; }
 
     /// <summary>The summary of (image, value) pairs with its bootstrap interval over images, or null when there are none.</summary>
-    public static MetricSummary? OfImages(IEnumerable<(string Image, double Value)> values)
+    public static CellStatistics? OfImages(IEnumerable<(string Image, double Value)> values)
     {
         var list = values.ToList();
         if (Of(list.Select(v => v.Value)) is not { } summary) return null;
@@ -25,12 +25,12 @@ public sealed record MetricSummary(int Count, double Mean, double StandardDeviat
     }
 
     /// <summary>The summary of <paramref name="values"/>, or null when there are none.</summary>
-    public static MetricSummary? Of(IEnumerable<double> values)
+    public static CellStatistics? Of(IEnumerable<double> values)
     {
         var list = values.ToList();
         if (list.Count == 0) return null;
         var mean = list.Average();
         var sd = list.Count > 1 ? Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1)) : 0;
-        return new MetricSummary(list.Count, mean, sd);
+        return new CellStatistics(list.Count, mean, sd);
     }
 }
