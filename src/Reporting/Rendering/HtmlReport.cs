@@ -34,7 +34,7 @@ internal static class HtmlReport
             .AppendLine($"<h1>Evaluation report: job {E(document.Job.JobId)}</h1>");
 
         html.AppendLine("<h2>Results</h2>")
-            .AppendLine("<p>Mean over the succeeded items of each cell (from the stored per-item records; hover a value for its standard deviation and count). NFE: mean network evaluations per item. Best mean per column in bold.</p>");
+            .AppendLine("<p>Mean over the succeeded items of each cell (from the stored per-item records; hover a value for its standard deviation and count). NFE: mean network evaluations per succeeded item. Best mean per column in bold.</p>");
         html.AppendLine("<table id=\"results\"><thead><tr><th rowspan=\"2\">Method</th>");
         foreach (var task in table.Tasks) html.Append($"<th colspan=\"{metrics.Count + 1}\">{E(task)}</th>");
         html.AppendLine("</tr><tr>");

@@ -14,7 +14,7 @@ internal static class MarkdownReport
         var metrics = TableMetric.For(table);
         md.AppendLine($"# Evaluation report: job {document.Job.JobId}").AppendLine();
         md.AppendLine("## Results").AppendLine();
-        md.AppendLine("Mean over the succeeded items of each cell (from the stored per-item records); NFE is the mean number of network evaluations per item.").AppendLine();
+        md.AppendLine("Mean over the succeeded items of each cell (from the stored per-item records); NFE is the mean number of network evaluations per succeeded item.").AppendLine();
 
         var header = new StringBuilder("| Method |");
         var rule = new StringBuilder("|---|");

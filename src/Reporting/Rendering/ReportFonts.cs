@@ -25,7 +25,7 @@ internal static class ReportFonts
     /// <summary>Makes ScottPlot use the same font (once).</summary>
     public static void UseForPlots()
     {
-        if (Loaded.Value.File is { } file) PlotFontRegistration.Value.ToString();
+        if (Loaded.Value.File is not null) _ = PlotFontRegistration.Value;
     }
 
     private static readonly Lazy<bool> PlotFontRegistration = new(() =>

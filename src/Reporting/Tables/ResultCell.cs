@@ -8,5 +8,5 @@ namespace Spgd.Reporting.Tables;
 /// <param name="Psnr">PSNR over succeeded items.</param>
 /// <param name="Ssim">SSIM over succeeded items.</param>
 /// <param name="Lpips">LPIPS over succeeded items that have it.</param>
-/// <param name="NetworkEvaluations">Mean NFE per item over all recorded items (so equal-compute rows read off directly).</param>
+/// <param name="NetworkEvaluations">Mean NFE per succeeded item (over all items when none succeeded), so equal-compute rows read off directly.</param>
 public sealed record ResultCell(string Method, string Task, int Items, int Failed, CellStatistics? Psnr, CellStatistics? Ssim, CellStatistics? Lpips, double? NetworkEvaluations);

@@ -42,7 +42,8 @@ public sealed class ResultTable
                 CellStatistics.OfImages(ok.Select(i => (i.ImageId, i.Psnr!.Value))),
                 CellStatistics.OfImages(ok.Where(i => i.Ssim is not null).Select(i => (i.ImageId, i.Ssim!.Value))),
                 CellStatistics.OfImages(ok.Where(i => i.Lpips is not null).Select(i => (i.ImageId, i.Lpips!.Value))),
-                items.Count == 0 ? null : items.Average(i => (double)i.NetworkEvaluations));
+                // A failed item may have stopped early: the compute of a row is what its succeeded items used.
+                (ok.Count > 0 ? ok : items).Average(i => (double)i.NetworkEvaluations));
         }
         return new ResultTable(input.Methods(), input.Tasks(), cells);
     }
