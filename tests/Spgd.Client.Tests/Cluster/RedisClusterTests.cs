@@ -33,10 +33,16 @@ public sealed class RedisClusterTests
         Assert.True(await submit.WaitAsync(TimeSpan.FromMinutes(2)) == 0, submit.Output);
         Assert.Contains("Job redis-job ended Completed: 5 succeeded, 0 failed", submit.Output);
 
+        var spec = Path.Combine(TestPaths.RepoRoot, "examples", "specs", "demo.yaml");
+        await using var submitSpec = SpgdProcess.StartSpgd(dir, null, "submit", spec, "--clustering", clustering, "--watch");
+        Assert.True(await submitSpec.WaitAsync(TimeSpan.FromMinutes(2)) == 0, submitSpec.Output);
+        Assert.Contains("Job spectral-demo ended Completed: 24 succeeded, 0 failed", submitSpec.Output); // 4 images × 3 tasks × 2 runs
+
         await using var jobs = SpgdProcess.StartSpgd(dir, new Dictionary<string, string> { ["SPGD_DEBUG_ASSEMBLIES"] = "1" },
             "jobs", "--clustering", clustering);
         Assert.True(await jobs.WaitAsync(TimeSpan.FromMinutes(1)) == 0, jobs.Output);
         Assert.Contains("redis-job", jobs.Output);
+        Assert.Contains("spectral-demo", jobs.Output);
         Assert.Contains("loaded assembly: Spgd.Contracts", jobs.Output);
         Assert.DoesNotContain("loaded assembly: TorchSharp", jobs.Output);
         Assert.DoesNotContain("loaded assembly: Spgd.Core", jobs.Output);
