@@ -17,6 +17,7 @@ Command[] commands = ClusterCommandSet.IsInvokedBy(args)
         OperatorCommand.Create(),
         RestoreCommand.Create(),
         MetricsCommand.Create(),
+        VerifyCommand.Create(),
     ];
 foreach (var command in commands) root.Subcommands.Add(command);
 

@@ -53,8 +53,17 @@ public static partial class JobSpecLoader
         catch (JsonException ex)
         {
             JsonNode? tree = null;
-            try { tree = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-            catch (JsonException) { } // a syntax error: no tree to quote values from
+            try
+            {
+                tree = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions
+                {
+                    CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false,
+                });
+            }
+            catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+            {
+                tree = null; // a syntax error or duplicate key: no tree to quote values from
+            }
             var line = ex.LineNumber is { } l ? (int)l + 1 : (int?)null;
             var column = ex.BytePositionInLine is { } c ? (int)c + 1 : (int?)null;
             throw Describe(ex, source, line, column, tree);
@@ -97,7 +106,9 @@ public static partial class JobSpecLoader
         }
         catch (JsonException ex)
         {
-            var mark = Locate(ex.Path, marks);
+            // An unknown key is best shown at the key itself.
+            var unknown = UnmappedProperty().Match(ex.Message);
+            var mark = unknown.Success && marks.TryGetValue(KeyPath(ex.Path, unknown.Groups[1].Value) + "#key", out var keyMark) ? keyMark : Locate(ex.Path, marks);
             throw Describe(ex, source, mark is null ? null : (int)mark.Value.Line, mark is null ? null : (int)mark.Value.Column, tree);
         }
     }
@@ -167,13 +178,15 @@ public static partial class JobSpecLoader
         if (unmapped.Success)
         {
             var key = unmapped.Groups[1].Value;
-            // The path may or may not already end with the unknown key.
-            var parentPath = path is not null && (path.EndsWith("." + key, StringComparison.Ordinal) || path.EndsWith($"['{key}']", StringComparison.Ordinal))
-                ? Parent(path) ?? "$" : path ?? "$";
-            var parentType = ResolveType(parentPath);
+            var keyPath = KeyPath(path, key);
+            var parentType = ResolveType(Parent(keyPath) ?? "$");
             var valid = parentType is null ? "" : $" (valid keys: {string.Join(", ", JsonNames(parentType))})";
-            return new JobSpecFormatException(source, line, column, PathText(parentPath + "." + key), $"unknown key '{key}'{valid}", ex);
+            return new JobSpecFormatException(source, line, column, PathText(keyPath), $"unknown key '{key}'{valid}", ex);
         }
+
+        var duplicate = DuplicateProperty().Match(message);
+        if (duplicate.Success)
+            return new JobSpecFormatException(source, line, column, PathText(path), $"duplicate key '{duplicate.Groups[1].Value}'", ex);
 
         var target = ResolveType(path);
         var got = Describe(Find(tree, path));
@@ -184,6 +197,14 @@ public static partial class JobSpecLoader
         // Syntax errors and anything else: STJ's first sentence, without its own location suffix.
         var first = message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd();
         return new JobSpecFormatException(source, line, column, path is null or "$" ? null : PathText(path), first, ex);
+    }
+
+    // The JSON path of an unknown key; STJ's path may or may not already end with it.
+    private static string KeyPath(string? path, string key)
+    {
+        var child = SimpleKey().IsMatch(key) ? "." + key : $"['{key}']";
+        path ??= "$";
+        return path.EndsWith(child, StringComparison.Ordinal) ? path : path + child;
     }
 
     private static JsonNode? Find(JsonNode? tree, string? path)
@@ -321,6 +342,9 @@ public static partial class JobSpecLoader
 
     [GeneratedRegex(@"\.([A-Za-z0-9_]+)|\['(.*?)'\]|\[(\d+)\]")]
     private static partial Regex PathSegment();
+
+    [GeneratedRegex(@"Duplicate property '(.+?)'")]
+    private static partial Regex DuplicateProperty();
 
     [GeneratedRegex(@"The JSON property '(.+?)' could not be mapped")]
     private static partial Regex UnmappedProperty();

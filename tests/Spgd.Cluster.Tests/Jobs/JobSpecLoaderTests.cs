@@ -171,6 +171,15 @@ public sealed class JobSpecLoaderTests
         Assert.Equal("tasks[0].sampler.stepz", ex.Field);
         Assert.Contains("unknown key 'stepz' (valid keys: steps, warmup, lr, lr_min_ratio, beta, preset, diffstategrad_tau, diffstategrad_period, sigma_max, sigma_min)", ex.Message);
         Assert.Equal(4, ex.Line);
+        Assert.Equal(7, ex.Column);
+    }
+
+    [Fact]
+    public void Duplicate_json_keys_are_an_error()
+    {
+        var ex = Assert.Throws<JobSpecFormatException>(() => JobSpecLoader.Parse("{ \"runs\": 2,\n  \"runs\": 3 }", "s.json"));
+        Assert.Equal("runs", ex.Field);
+        Assert.Contains("duplicate key 'runs'", ex.Message);
     }
 
     [Fact]

@@ -27,6 +27,24 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite, ITestOutputHelpe
         Assert.DoesNotContain("AccountKey", text);
     }
 
+    [Fact]
+    public async Task The_factory_connects_to_the_container_named_in_the_setting()
+    {
+        var store = BlobStoreFactory.Create(azurite.ConnectionString + "Container=from-factory");
+        await store.PutTextAsync("jobs/j/spec.json", "{}");
+        var direct = new AzureBlobStore(azurite.ConnectionString, "from-factory");
+        Assert.Equal("{}", await direct.GetTextAsync("jobs/j/spec.json"));
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_is_rejected_without_echoing_it()
+    {
+        const string secret = "AccountKey=not-base64-secret";
+        var ex = Assert.Throws<ArgumentException>(() => new AzureBlobStore("AccountName=x;" + secret + ";BlobEndpoint=::bad::", "c1c"));
+        Assert.DoesNotContain("not-base64-secret", ex.Message);
+        Assert.Contains("malformed", ex.Message);
+    }
+
     [Theory]
     [InlineData("UPPER")]
     [InlineData("a")]
