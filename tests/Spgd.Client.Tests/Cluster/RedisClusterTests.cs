@@ -47,8 +47,13 @@ public sealed class RedisClusterTests
         Assert.DoesNotContain("loaded assembly: TorchSharp", jobs.Output);
         Assert.DoesNotContain("loaded assembly: Spgd.Core", jobs.Output);
 
-        var summary = Path.Combine(storage, "jobs", "redis-job", "summary", "inpainting_random", "metrics.csv");
+        var local = Path.Combine(dir, "results");
+        await using var results = SpgdProcess.StartSpgd(dir, null, "results", "redis-job", "--storage", storage, "--out", local);
+        Assert.True(await results.WaitAsync(TimeSpan.FromMinutes(1)) == 0, results.Output);
+        Assert.Contains("| SPGD |", results.Output);
+        var summary = Path.Combine(local, "summary", "inpainting_random", "metrics.csv");
         Assert.True(File.Exists(summary), summary);
         Assert.Equal(6, File.ReadAllLines(summary).Length); // header + 5 images
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(local, "items", "inpainting_random"), "*.json").Length);
     }
 }
