@@ -113,6 +113,7 @@ internal sealed class JobGrain(
         if (duplicate is not null) throw new ArgumentException($"Task {duplicate.Key} is listed twice.");
         foreach (var task in tasks) Restoration.CoreSettings.ToOperator(task);
         Restoration.CoreSettings.ToSampler(definition.Sampler);
+        foreach (var task in tasks.Where(t => t.Sampler is not null)) Restoration.CoreSettings.ToSampler(task.Sampler!);
         if (definition.Dataset.Size < 8) throw new ArgumentException($"Image size must be at least 8, got {definition.Dataset.Size}.");
         return definition with { Tasks = tasks };
     }
