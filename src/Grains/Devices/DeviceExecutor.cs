@@ -8,7 +8,7 @@ using Polly;
 using Polly.Retry;
 using Spgd.Contracts.Devices;
 using Spgd.Contracts.Jobs;
-using Spgd.Grains.Storage;
+using Spgd.Storage;
 using Spgd.Grains.Telemetry;
 
 namespace Spgd.Grains.Devices;
@@ -25,7 +25,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     private readonly IServiceProvider _services;
     private IWorkItemRunner _runner = null!;
     private readonly IGrainFactory _grains;
-    private readonly IArtifactStore _store;
+    private readonly IBlobStore _store;
     private readonly ILogger<DeviceExecutor> _logger;
     private readonly string _siloName;
     private readonly string _siloKey;
@@ -40,10 +40,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     private int _running;
     private volatile bool _accepting;
     private int _disposed;
+    private int _finishing;
 
     /// <summary>Creates the executor; the runner is resolved and threads start when the silo becomes active (only with a device).</summary>
     public DeviceExecutor(IOptions<DeviceOptions> options, IServiceProvider services, IGrainFactory grains,
-        IArtifactStore store, ILocalSiloDetails silo, ILogger<DeviceExecutor> logger)
+        IBlobStore store, ILocalSiloDetails silo, ILogger<DeviceExecutor> logger)
     {
         _options = options.Value;
         _services = services;
@@ -90,8 +91,16 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         }
 
         _held[(item.JobId, item.Index)] = item.Attempt;
-        _queue.Add(item);
-        return true;
+        try
+        {
+            if (_queue.TryAdd(item)) return true;
+        }
+        catch (InvalidOperationException) { }
+
+        // Stopping raced with this call: the queue no longer takes items.
+        lock (_gate) _queued--;
+        _held.TryRemove((item.JobId, item.Index), out _);
+        return false;
     }
 
     void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle)
@@ -140,7 +149,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
             }));
             try
             {
-                while (Running > 0 && !ct.IsCancellationRequested) await Task.Delay(100, ct);
+                // Running items finish, and finished ones are written and reported, before the silo goes.
+                while ((Running > 0 || Volatile.Read(ref _finishing) > 0) && !ct.IsCancellationRequested) await Task.Delay(100, ct);
             }
             catch (OperationCanceledException) { }
         }
@@ -163,7 +173,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
                 finally { lock (_gate) _running--; }
             }
         }
-        catch (OperationCanceledException) { }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException) { }
     }
 
     private void Execute(WorkItem item)
@@ -214,7 +224,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         if (outcome.Kind == OutcomeKind.Succeeded) SpgdTelemetry.ItemsCompleted.Add(1);
         else SpgdTelemetry.ItemsFailed.Add(1);
 
-        FinishAsync(item, outcome).Ignore();
+        Interlocked.Increment(ref _finishing);
+        FinishAsync(item, outcome).ContinueWith(_ => Interlocked.Decrement(ref _finishing), TaskScheduler.Default).Ignore();
     }
 
     // Runs off the device thread so the slot is free while storage and the job are slow.
@@ -226,8 +237,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
             {
                 try
                 {
-                    await _store.WriteAsync(ItemKeys.ItemJson(item.JobId, item.ItemId),
-                        JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options), _stop.Token);
+                    await _store.PutAsync(ItemKeys.ItemJson(item.JobId, item.ItemId),
+                        JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options), cancellationToken: _stop.Token);
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
@@ -303,8 +314,9 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        // Device threads may still be waiting on the queue: cancel them, but leave the queue and token
+        // source to the GC rather than dispose them under those threads.
+        _accepting = false;
         _stop.Cancel();
-        _queue.Dispose();
-        _stop.Dispose();
     }
 }
