@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -332,6 +333,11 @@ internal sealed class JobGrain(
 
     private async Task<bool> StartAsync(WorkItem item)
     {
+        // Opens the item's part of the job's trace; the grain call carries it to the compute silo.
+        using var activity = SpgdTelemetry.Source.StartActivity("spgd.dispatch", ActivityKind.Producer, SpgdTelemetry.JobContext(JobId));
+        activity?.SetTag("spgd.job", JobId);
+        activity?.SetTag("spgd.item", item.ItemId);
+        activity?.SetTag("spgd.attempt", item.Attempt);
         try
         {
             return await GrainFactory.GetGrain<IRestorationGrain>($"{item.JobId}/{item.ItemId}#{item.Attempt}").StartAsync(item);

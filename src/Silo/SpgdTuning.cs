@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Jobs;
+
+namespace Spgd.Silo;
+
+/// <summary>
+/// Optional timing overrides from configuration (environment variables with <c>__</c> as separator):
+/// <c>Spgd__Jobs__LeaseTimeout</c>, <c>Spgd__Jobs__RetryBaseDelay</c>, … (<see cref="JobOptions"/>),
+/// <c>Spgd__Device__HeartbeatInterval</c>, … (<see cref="DeviceOptions"/>) and <c>Orleans__Membership__ProbeTimeout</c>,
+/// … (<see cref="ClusterMembershipOptions"/>). The defaults suit production; fault tests shorten them so a killed
+/// silo is noticed in seconds rather than a minute.
+/// </summary>
+internal static class SpgdTuning
+{
+    public static void Bind(ISiloBuilder silo, IConfiguration config, DeviceOptions device)
+    {
+        config.GetSection("Spgd:Device").Bind(device);
+        silo.Services.Configure<JobOptions>(config.GetSection("Spgd:Jobs"));
+        silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+    }
+}
