@@ -10,7 +10,7 @@ namespace Spgd.Silo;
 /// Optional timing overrides from configuration (environment variables with <c>__</c> as separator):
 /// <c>Spgd__Jobs__LeaseTimeout</c>, <c>Spgd__Jobs__RetryBaseDelay</c>, … (<see cref="JobOptions"/>),
 /// <c>Spgd__Device__HeartbeatInterval</c>, … (<see cref="DeviceOptions"/>) and <c>Orleans__Membership__ProbeTimeout</c>,
-/// … (<see cref="ClusterMembershipOptions"/>). The defaults suit production; fault tests shorten them so a killed
+/// … (<see cref="ClusterMembershipOptions"/>), <c>Orleans__Reminders__MinimumReminderPeriod</c>. The defaults suit production; fault tests shorten them so a killed
 /// silo is noticed in seconds rather than a minute.
 /// </summary>
 internal static class SpgdTuning
@@ -20,5 +20,6 @@ internal static class SpgdTuning
         config.GetSection("Spgd:Device").Bind(device);
         silo.Services.Configure<JobOptions>(config.GetSection("Spgd:Jobs"));
         silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
+        silo.Services.Configure<ReminderOptions>(config.GetSection("Orleans:Reminders"));
     }
 }
