@@ -1,23 +1,21 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Spgd.Contracts.Jobs;
 using Spgd.Grains.Devices;
+using Spgd.Grains.Restoration;
+using Spgd.Storage;
 
 namespace Spgd.Silo;
 
-/// <summary>Registers the work item runner of a silo with a real device.</summary>
+/// <summary>Registers the Core work item runner of a silo with a real device.</summary>
 internal static class SpgdRunnerSetup
 {
-    // Interim until Core's Restorer is merged: every item fails with a clear reason.
-    public static IServiceCollection AddSpgdCoreRunner(this IServiceCollection services, string? modelCache)
+    /// <summary>Shared denoisers (checkpoints resolved under the model cache folder), metrics, and the runner.</summary>
+    public static IServiceCollection AddSpgdCoreRunner(this IServiceCollection services, SpgdSiloSettings settings)
     {
-        services.TryAddSingleton<IWorkItemRunner, UnavailableRunner>();
+        services.TryAddSingleton(_ => new DenoiserCache(settings.ModelCache));
+        services.TryAddSingleton<IRestorationMetrics>(_ => MetricSetMetrics.Create(settings.LpipsVgg, settings.LpipsLinear));
+        services.TryAddSingleton<IWorkItemRunner>(sp => new CoreWorkItemRunner(
+            sp.GetRequiredService<DenoiserCache>(), sp.GetRequiredService<IRestorationMetrics>(), sp.GetRequiredService<IBlobStore>()));
         return services;
-    }
-
-    private sealed class UnavailableRunner : IWorkItemRunner
-    {
-        public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken) =>
-            throw new DeterministicItemException("this build has no restoration engine (Core's Restorer is not merged yet)");
     }
 }

@@ -55,7 +55,7 @@ public static class SpgdSiloHost
             if (TelemetryExporter(settings) is not null) silo.AddActivityPropagation();
         });
 
-        if (device.HasDevice && device.SimulatedServiceTime is null) builder.Services.AddSpgdCoreRunner(settings.ModelCache);
+        if (device.HasDevice && device.SimulatedServiceTime is null) builder.Services.AddSpgdCoreRunner(settings);
         if (settings.HealthPort is { } port) builder.Services.AddHostedService(sp => new HealthEndpoint(port, sp));
         AddTelemetry(builder, settings);
         return builder;

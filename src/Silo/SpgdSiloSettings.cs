@@ -45,6 +45,12 @@ public sealed class SpgdSiloSettings
     /// <summary>Folder where model checkpoints are looked up by relative path.</summary>
     public string? ModelCache { get; set; }
 
+    /// <summary>LPIPS VGG16 weights (torchvision's <c>vgg16-397923af.pth</c>); with <see cref="LpipsLinear"/> enables LPIPS.</summary>
+    public string? LpipsVgg { get; set; }
+
+    /// <summary>LPIPS v0.1 linear weights for VGG.</summary>
+    public string? LpipsLinear { get; set; }
+
     /// <summary>Telemetry exporter: <c>none</c> (default), <c>console</c> or <c>otlp</c>.</summary>
     public string Telemetry { get; set; } = "none";
 
@@ -73,6 +79,8 @@ public sealed class SpgdSiloSettings
             AdvertisedAddress = Get("POD_IP"),
             HealthPort = Int("SPGD_HEALTH_PORT"),
             ModelCache = Get("SPGD_MODEL_CACHE"),
+            LpipsVgg = Get("SPGD_LPIPS_VGG"),
+            LpipsLinear = Get("SPGD_LPIPS_LIN"),
             Telemetry = Get("SPGD_TELEMETRY") ?? "none",
             OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),
         };

@@ -1,35 +1,22 @@
 using Microsoft.Extensions.DependencyInjection;
 using Spgd.Grains;
-using Spgd.Grains.Storage;
+using Spgd.Grains.Persistence;
+using Spgd.Storage;
 
 namespace Spgd.Silo;
 
-/// <summary>Grain storage and result storage of a silo, from the <c>--storage</c> setting.</summary>
+/// <summary>
+/// One blob store (folder or Azure container, from <c>--storage</c>) holds both the results and the
+/// grains' persisted state, so every silo of a cluster sees the same jobs.
+/// </summary>
 internal static class SpgdStorageSetup
 {
-    // Interim until Spgd.Storage is merged: grain state in memory, results in a plain folder.
     public static void Add(ISiloBuilder silo, SpgdSiloSettings settings)
     {
-        silo.AddMemoryGrainStorage(SpgdStorage.GrainStorageName);
-        if (settings.Storage is null) throw new ArgumentException("A silo needs --storage (a folder path or an Azure storage connection string).");
-        silo.Services.AddSingleton<IArtifactStore>(new FolderArtifactStore(settings.Storage));
-    }
-
-    private sealed class FolderArtifactStore(string root) : IArtifactStore
-    {
-        public async Task WriteAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default)
-        {
-            var path = Path.Combine(root, key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            await File.WriteAllBytesAsync(temp, content.ToArray(), cancellationToken);
-            File.Move(temp, path, overwrite: true);
-        }
-
-        public async Task<byte[]?> TryReadAsync(string key, CancellationToken cancellationToken = default)
-        {
-            var path = Path.Combine(root, key);
-            return File.Exists(path) ? await File.ReadAllBytesAsync(path, cancellationToken) : null;
-        }
+        if (string.IsNullOrWhiteSpace(settings.Storage))
+            throw new ArgumentException("A silo needs --storage / SPGD_STORAGE: a folder path or an Azure storage connection string.");
+        var store = BlobStoreFactory.Create(settings.Storage);
+        silo.Services.AddSingleton(store);
+        silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store);
     }
 }

@@ -54,7 +54,7 @@ public sealed class JobOrchestrationTests
         }
 
         Assert.Equal(expected.Order(), counted.Order());
-        Assert.All(expected, id => Assert.True(cluster.Store.Blobs.ContainsKey(ItemKeys.ItemJson("job-a", id)), id));
+        Assert.All(expected, id => Assert.True(cluster.Store.Exists(ItemKeys.ItemJson("job-a", id)), id));
         var table = cluster.Store.Text(ItemKeys.EvaluationMarkdown("job-a"));
         Assert.Contains("**demo**", table);
         Assert.Contains("gaussian_blur PSNR↑", table);

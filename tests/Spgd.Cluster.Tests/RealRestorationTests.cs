@@ -21,11 +21,10 @@ public sealed class RealRestorationTests
     private static Task<SpgdTestCluster> StartAsync()
     {
         var models = new DenoiserCache();
-        var metrics = new PsnrOnlyMetrics();
+        var metrics = MetricSetMetrics.Create(null, null);
         return SpgdTestCluster.StartAsync(
             [new DeviceOptions { Device = "cpu", Slots = 1 }, new DeviceOptions { Device = "cpu", Slots = 1 }, null],
-            (_, sp) => new CoreWorkItemRunner(models, metrics, sp.GetService(typeof(Spgd.Grains.Storage.IArtifactStore)) as Spgd.Grains.Storage.IArtifactStore
-                ?? throw new InvalidOperationException("no artifact store")));
+            (_, sp) => new CoreWorkItemRunner(models, metrics, (Spgd.Storage.IBlobStore)sp.GetService(typeof(Spgd.Storage.IBlobStore))!));
     }
 
     [Fact]
@@ -52,7 +51,7 @@ public sealed class RealRestorationTests
                 using var direct = new Restorer(SpectralGaussianPrior.Default, CPU)
                     .Restore(new RestorationRequest(clean, new OperatorSettings(task.Name), new SpgdOptions { Steps = 4, Warmup = 2 }, seed));
                 var expected = ImageIO.EncodePng(direct.Restored.clamp(-1, 1));
-                Assert.True(cluster.Store.Blobs.TryGetValue(ItemKeys.RestoredPng("real-a", itemId), out var actual), itemId);
+                var actual = cluster.Store.Bytes(ItemKeys.RestoredPng("real-a", itemId));
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"{itemId}: restored PNG differs from Core's");
                 var record = JsonSerializer.Deserialize<ItemOutcome>(cluster.Store.Text(ItemKeys.ItemJson("real-a", itemId)), ItemJson.Options)!;
                 Assert.Equal(seed, record.Seed);

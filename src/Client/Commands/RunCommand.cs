@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 using Spectre.Console;
 using Spgd.Client.Cluster;
 using Spgd.Contracts.Jobs;
-using Spgd.Grains.Storage;
+using Spgd.Storage;
 using Spgd.Silo;
 
 namespace Spgd.Client.Commands;
@@ -64,11 +64,11 @@ public static class RunCommand
 
             AnsiConsole.MarkupLineInterpolated($"Job [bold]{jobId}[/]: {submitted.Total} items ({definition.Dataset.Label}, {definition.Model.Kind}, tasks {string.Join(", ", definition.Tasks.Select(t => t.Name))})");
             var final = await JobProgressView.FollowAsync(job, TimeSpan.FromMilliseconds(500), ct);
-            var store = host.Services.GetRequiredService<IArtifactStore>();
-            if (await store.TryReadAsync(ItemKeys.EvaluationMarkdown(jobId), ct) is { } table)
+            var store = host.Services.GetRequiredService<IBlobStore>();
+            if (await store.GetAsync(ItemKeys.EvaluationMarkdown(jobId), ct) is { } table)
             {
                 Console.WriteLine();
-                Console.WriteLine(Encoding.UTF8.GetString(table));
+                Console.WriteLine(Encoding.UTF8.GetString(table.Content));
             }
 
             Console.WriteLine($"Job {jobId} ended {final.State}: {final.Succeeded} succeeded, {final.Failed} failed.");

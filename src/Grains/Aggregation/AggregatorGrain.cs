@@ -6,7 +6,7 @@ using Spgd.Contracts.Results;
 using Spgd.Evaluation.Summaries;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Placement;
-using Spgd.Grains.Storage;
+using Spgd.Storage;
 
 namespace Spgd.Grains.Aggregation;
 
@@ -19,7 +19,7 @@ namespace Spgd.Grains.Aggregation;
 [ControlPlanePlacement]
 internal sealed class AggregatorGrain(
     [PersistentState("aggregate", SpgdStorage.GrainStorageName)] IPersistentState<AggregatorState> state,
-    IArtifactStore store) : Grain, IAggregatorGrain
+    IBlobStore store) : Grain, IAggregatorGrain
 {
     private (string Job, string Task) Key
     {
@@ -77,8 +77,8 @@ internal sealed class AggregatorGrain(
             : ItemRecord.Failure(o.ItemId, o.ImageId, o.Run, o.Error ?? o.Kind.ToString()));
         var document = JsonSerializer.SerializeToNode(summary, ItemJson.Options)!.AsObject();
         document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, null, records), ItemJson.Options);
-        await store.WriteAsync(ItemKeys.TaskSummary(summary.JobId, summary.Task), JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
-        await store.WriteAsync(ItemKeys.TaskMetricsCsv(summary.JobId, summary.Task), Encoding.UTF8.GetBytes(MetricsCsv()));
+        await store.PutAsync(ItemKeys.TaskSummary(summary.JobId, summary.Task), JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
+        await store.PutAsync(ItemKeys.TaskMetricsCsv(summary.JobId, summary.Task), Encoding.UTF8.GetBytes(MetricsCsv()));
         return summary;
     }
 

@@ -8,7 +8,7 @@ using Polly;
 using Polly.Retry;
 using Spgd.Contracts.Devices;
 using Spgd.Contracts.Jobs;
-using Spgd.Grains.Storage;
+using Spgd.Storage;
 using Spgd.Grains.Telemetry;
 
 namespace Spgd.Grains.Devices;
@@ -25,7 +25,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     private readonly IServiceProvider _services;
     private IWorkItemRunner _runner = null!;
     private readonly IGrainFactory _grains;
-    private readonly IArtifactStore _store;
+    private readonly IBlobStore _store;
     private readonly ILogger<DeviceExecutor> _logger;
     private readonly string _siloName;
     private readonly string _siloKey;
@@ -43,10 +43,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     private int _running;
     private volatile bool _accepting;
     private int _disposed;
+    private int _finishing;
 
     /// <summary>Creates the executor; the runner is resolved and threads start when the silo becomes active (only with a device).</summary>
     public DeviceExecutor(IOptions<DeviceOptions> options, IServiceProvider services, IGrainFactory grains,
-        IArtifactStore store, ILocalSiloDetails silo, ILogger<DeviceExecutor> logger)
+        IBlobStore store, ILocalSiloDetails silo, ILogger<DeviceExecutor> logger)
     {
         _options = options.Value;
         _services = services;
@@ -98,8 +99,17 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
 
         _held[(item.JobId, item.Index)] = item.Attempt;
         if (Activity.Current is { } caller) _parents[(item.JobId, item.Index, item.Attempt)] = caller.Context;
-        _queue.Add(item);
-        return true;
+        try
+        {
+            if (_queue.TryAdd(item)) return true;
+        }
+        catch (InvalidOperationException) { }
+
+        // Stopping raced with this call: the queue no longer takes items.
+        lock (_gate) _queued--;
+        _held.TryRemove((item.JobId, item.Index), out _);
+        _parents.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+        return false;
     }
 
     void ILifecycleParticipant<ISiloLifecycle>.Participate(ISiloLifecycle lifecycle)
@@ -153,7 +163,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             }));
             try
             {
-                while (Running > 0 && !ct.IsCancellationRequested) await Task.Delay(100, ct);
+                // Running items finish, and finished ones are written and reported, before the silo goes.
+                while ((Running > 0 || Volatile.Read(ref _finishing) > 0) && !ct.IsCancellationRequested) await Task.Delay(100, ct);
             }
             catch (OperationCanceledException) { }
         }
@@ -180,7 +191,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 finally { lock (_gate) _running--; }
             }
         }
-        catch (OperationCanceledException) { }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException) { }
     }
 
     private void Execute(WorkItem item)
@@ -233,7 +244,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         if (outcome.Kind == OutcomeKind.Succeeded) SpgdTelemetry.ItemsCompleted.Add(1);
         else SpgdTelemetry.ItemsFailed.Add(1);
 
-        FinishAsync(item, outcome).Ignore();
+        Interlocked.Increment(ref _finishing);
+        FinishAsync(item, outcome).ContinueWith(_ => Interlocked.Decrement(ref _finishing), TaskScheduler.Default).Ignore();
     }
 
     // Runs off the device thread so the slot is free while storage and the job are slow.
@@ -245,8 +257,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             {
                 try
                 {
-                    await _store.WriteAsync(ItemKeys.ItemJson(item.JobId, item.ItemId),
-                        JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options), _stop.Token);
+                    await _store.PutAsync(ItemKeys.ItemJson(item.JobId, item.ItemId),
+                        JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options), cancellationToken: _stop.Token);
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
@@ -323,8 +335,9 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _gauges?.Dispose();
+        // Device threads may still be waiting on the queue: cancel them, but leave the queue and token
+        // source to the GC rather than dispose them under those threads.
+        _accepting = false;
         _stop.Cancel();
-        _queue.Dispose();
-        _stop.Dispose();
     }
 }

@@ -14,7 +14,7 @@ public static class SpgdSiloBuilderExtensions
     /// <summary>
     /// Adds placement (device and control-plane directors), publishes the device in the silo metadata,
     /// and registers the <see cref="DeviceExecutor"/>. The caller provides grain storage named
-    /// <see cref="SpgdStorage.GrainStorageName"/>, an <see cref="Storage.IArtifactStore"/> and, unless the
+    /// <see cref="SpgdStorage.GrainStorageName"/>, an <see cref="Spgd.Storage.IBlobStore"/> and, unless the
     /// device is simulated, an <see cref="IWorkItemRunner"/> (first registration wins).
     /// </summary>
     public static ISiloBuilder AddSpgdGrains(this ISiloBuilder builder, DeviceOptions device, Action<JobOptions>? jobs = null)

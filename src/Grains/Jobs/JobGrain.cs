@@ -10,7 +10,7 @@ using Spgd.Grains.Aggregation;
 using Spgd.Grains.Datasets;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Placement;
-using Spgd.Grains.Storage;
+using Spgd.Storage;
 using Spgd.Grains.Telemetry;
 
 namespace Spgd.Grains.Jobs;
@@ -27,7 +27,7 @@ internal sealed class JobGrain(
     [PersistentState("job-definition", SpgdStorage.GrainStorageName)] IPersistentState<JobDefinitionState> definitionState,
     [PersistentState("job-progress", SpgdStorage.GrainStorageName)] IPersistentState<JobProgressState> progressState,
     IOptions<JobOptions> options,
-    IArtifactStore store,
+    IBlobStore store,
     ILocalSiloDetails silo,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
@@ -401,8 +401,8 @@ internal sealed class JobGrain(
         var summaries = new List<TaskSummary>();
         foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name).WriteReportsAsync());
         var table = EvaluationTable.Build(definition.Dataset.Label, MethodLabel(definition), summaries);
-        await store.WriteAsync(ItemKeys.EvaluationMarkdown(JobId), Encoding.UTF8.GetBytes(table.ToMarkdown()));
-        await store.WriteAsync(ItemKeys.EvaluationJson(JobId), JsonSerializer.SerializeToUtf8Bytes(table, ItemJson.Options));
+        await store.PutAsync(ItemKeys.EvaluationMarkdown(JobId), Encoding.UTF8.GetBytes(table.ToMarkdown()));
+        await store.PutAsync(ItemKeys.EvaluationJson(JobId), JsonSerializer.SerializeToUtf8Bytes(table, ItemJson.Options));
     }
 
     private static string MethodLabel(JobDefinition d) =>
@@ -449,7 +449,7 @@ internal sealed class JobGrain(
 
     // Workers write the records of successes and deterministic failures; the job writes those of failures it declares.
     private Task WriteItemRecordAsync(ItemOutcome outcome) =>
-        store.WriteAsync(ItemKeys.ItemJson(JobId, outcome.ItemId), JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options));
+        store.PutAsync(ItemKeys.ItemJson(JobId, outcome.ItemId), JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options));
 
     /// <summary>
     /// Makes every aggregator hold every finished item of its task, reading missing ones from their item
@@ -470,7 +470,7 @@ internal sealed class JobGrain(
             {
                 var id = ItemIdOf(i);
                 if (recorded.Contains(id)) continue;
-                var bytes = await store.TryReadAsync(ItemKeys.ItemJson(JobId, id));
+                var bytes = (await store.GetAsync(ItemKeys.ItemJson(JobId, id)))?.Content;
                 var outcome = bytes is null ? null : JsonSerializer.Deserialize<ItemOutcome>(bytes, ItemJson.Options);
                 if (outcome is null)
                 {

@@ -3,7 +3,7 @@ using Spgd.Contracts.Jobs;
 using Spgd.Core.Imaging;
 using Spgd.Core.Restoration;
 using Spgd.Grains.Devices;
-using Spgd.Grains.Storage;
+using Spgd.Storage;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,7 +14,7 @@ namespace Spgd.Grains.Restoration;
 /// denoiser and the item's derived seed (<see cref="ItemSeed.Derive"/>), measures it and writes the
 /// restored PNG to the item's deterministic key (a retry overwrites identical bytes).
 /// </summary>
-public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, IArtifactStore store) : IWorkItemRunner
+public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, IBlobStore store) : IWorkItemRunner
 {
     /// <inheritdoc />
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
@@ -42,7 +42,7 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), ct: cancellationToken);
         var restored = result.Restored.clamp(-1, 1);
         var measured = metrics.Measure(clean, restored);
-        store.WriteAsync(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken)
+        store.PutAsync(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken: cancellationToken)
             .GetAwaiter().GetResult();
         return new RunResult(measured, (int)result.NetworkEvaluations, seed);
     }

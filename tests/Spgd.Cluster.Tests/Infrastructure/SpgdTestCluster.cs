@@ -1,38 +1,35 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using Spgd.Contracts.Jobs;
 using Spgd.Grains;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Hosting;
-using Spgd.Grains.Storage;
+using Spgd.Grains.Persistence;
+using Spgd.Storage;
+using Spgd.Tests;
 
 namespace Spgd.Cluster.Tests.Infrastructure;
 
 /// <summary>
 /// An in-process cluster whose silos (named <c>Silo_0</c>, <c>Silo_1</c>, ...) get the given devices
-/// (null: no device), sharing grain storage, artifact store and execution log, with short leases and
-/// fast failure detection so fault tests finish in seconds.
+/// (null: no device), sharing one folder blob store (results and grain state, so state outlives a killed
+/// silo) and an execution log, with short leases and fast failure detection so fault tests finish in seconds.
 /// </summary>
 internal sealed class SpgdTestCluster : IAsyncDisposable
 {
     public required InProcessTestCluster Cluster { get; init; }
-    public required InMemoryArtifactStore Store { get; init; }
+    public required TestStore Store { get; init; }
     public required ExecutionLog Log { get; init; }
-    public required ConcurrentDictionary<string, (BinaryData Data, string ETag)> Storage { get; init; }
 
     public IClusterClient Client => Cluster.Client;
 
     public static async Task<SpgdTestCluster> StartAsync(IReadOnlyList<DeviceOptions?> devices,
         Func<DeviceOptions, IServiceProvider, IWorkItemRunner>? runner = null, Action<ISiloBuilder>? configure = null)
     {
-        var store = new InMemoryArtifactStore();
+        var store = new TestStore(TestPaths.NewTempDir("spgd-cluster"));
         var log = new ExecutionLog();
-        var table = new ConcurrentDictionary<string, (BinaryData Data, string ETag)>();
         var builder = new InProcessTestClusterBuilder((short)devices.Count);
         builder.ConfigureSilo((options, silo) =>
         {
@@ -40,9 +37,8 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
             var device = devices[index] ?? new DeviceOptions();
             device.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
             device.PublishInterval = TimeSpan.FromMilliseconds(500);
-            silo.Services.AddSingleton<IArtifactStore>(store);
-            silo.Services.AddGrainStorage(SpgdStorage.GrainStorageName,
-                (sp, _) => new SharedGrainStorage(sp.GetRequiredService<IGrainStorageSerializer>(), table));
+            silo.Services.AddSingleton<IBlobStore>(store.Blobs);
+            silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store.Blobs);
             silo.Services.AddSingleton<IWorkItemRunner>(sp => new RecordingRunner(
                 runner is null ? new SimulatedWorkItemRunner(device.SimulatedServiceTime ?? TimeSpan.Zero) : runner(device, sp),
                 log, options.SiloName));
@@ -69,7 +65,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
         builder.ConfigureClient(c => c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new SpgdTestCluster { Cluster = cluster, Store = store, Log = log, Storage = table };
+        return new SpgdTestCluster { Cluster = cluster, Store = store, Log = log };
     }
 
     public static DeviceOptions Simulated(int slots, TimeSpan serviceTime) =>
@@ -104,5 +100,6 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
     {
         try { await Cluster.StopAllSilosAsync(); } catch { /* silos already killed by the test */ }
         await Cluster.DisposeAsync();
+        try { Directory.Delete(Store.Root, recursive: true); } catch (IOException) { }
     }
 }

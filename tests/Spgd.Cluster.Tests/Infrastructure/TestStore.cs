@@ -1,0 +1,18 @@
+using Spgd.Storage;
+
+namespace Spgd.Cluster.Tests.Infrastructure;
+
+/// <summary>The cluster's folder blob store, with synchronous helpers for assertions.</summary>
+internal sealed class TestStore(string root)
+{
+    public string Root { get; } = root;
+    public FileBlobStore Blobs { get; } = new(root);
+
+    public bool Exists(string key) => File.Exists(PathOf(key));
+    public byte[] Bytes(string key) => File.ReadAllBytes(PathOf(key));
+    public string Text(string key) => File.ReadAllText(PathOf(key));
+    public string PathOf(string key) => Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar));
+
+    /// <summary>Blob names under a prefix (ordinal order).</summary>
+    public IReadOnlyList<string> List(string prefix) => Blobs.ListAsync(prefix).GetAwaiter().GetResult();
+}
