@@ -9,8 +9,8 @@ namespace Spgd.Silo;
 /// <summary>
 /// Optional timing overrides from configuration (environment variables with <c>__</c> as separator):
 /// <c>Spgd__Jobs__LeaseTimeout</c>, <c>Spgd__Jobs__RetryBaseDelay</c>, … (<see cref="JobOptions"/>),
-/// <c>Spgd__Device__HeartbeatInterval</c>, … (<see cref="DeviceOptions"/>) and <c>Orleans__Membership__ProbeTimeout</c>,
-/// … (<see cref="ClusterMembershipOptions"/>), <c>Orleans__Reminders__MinimumReminderPeriod</c>. The defaults suit production; fault tests shorten them so a killed
+/// <c>Spgd__Device__HeartbeatInterval</c>, … (<see cref="DeviceOptions"/>) and <c>Spgd__Membership__ProbeTimeout</c>,
+/// … (<see cref="ClusterMembershipOptions"/>), <c>Spgd__Reminders__MinimumReminderPeriod</c> (Orleans reads its own <c>Orleans:*</c> sections as provider settings). The defaults suit production; fault tests shorten them so a killed
 /// silo is noticed in seconds rather than a minute.
 /// </summary>
 internal static class SpgdTuning
@@ -19,7 +19,7 @@ internal static class SpgdTuning
     {
         config.GetSection("Spgd:Device").Bind(device);
         silo.Services.Configure<JobOptions>(config.GetSection("Spgd:Jobs"));
-        silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Orleans:Membership"));
-        silo.Services.Configure<ReminderOptions>(config.GetSection("Orleans:Reminders"));
+        silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Spgd:Membership"));
+        silo.Services.Configure<ReminderOptions>(config.GetSection("Spgd:Reminders"));
     }
 }

@@ -22,10 +22,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
         ["Spgd__Jobs__RetryMaxDelay"] = "00:00:04",
         ["Spgd__Jobs__ReminderPeriod"] = "00:00:05",
         ["Spgd__Device__HeartbeatInterval"] = "00:00:01",
-        ["Orleans__Reminders__MinimumReminderPeriod"] = "00:00:01",
-        ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
-        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
-        ["Orleans__Membership__NumVotesForDeathDeclaration"] = "1",
+        ["Spgd__Reminders__MinimumReminderPeriod"] = "00:00:01",
+        ["Spgd__Membership__ProbeTimeout"] = "00:00:01",
+        ["Spgd__Membership__NumMissedProbesLimit"] = "2",
+        ["Spgd__Membership__NumVotesForDeathDeclaration"] = "1",
     };
 
     private readonly SpgdProcess _redis;
