@@ -21,5 +21,7 @@ internal static class SpgdTuning
         silo.Services.Configure<JobOptions>(config.GetSection("Spgd:Jobs"));
         silo.Services.Configure<ClusterMembershipOptions>(config.GetSection("Spgd:Membership"));
         silo.Services.Configure<ReminderOptions>(config.GetSection("Spgd:Reminders"));
+        // Spgd__Silo__SiloName: a readable silo name in job status, spans and logs (e.g. the pod name).
+        silo.Services.Configure<SiloOptions>(config.GetSection("Spgd:Silo"));
     }
 }

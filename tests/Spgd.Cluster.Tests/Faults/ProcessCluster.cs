@@ -50,6 +50,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public IReadOnlyList<Silo> Silos => _silos;
 
+    public Silo this[string name] => _silos.Single(s => s.Name == name);
+
     public static async Task<ProcessCluster> StartAsync(string storage, string? dir = null)
     {
         dir ??= TestPaths.NewTempDir("spgd-faults");
@@ -73,7 +75,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             ["SPGD_GATEWAY_PORT"] = SpgdProcess.FreePort().ToString(),
             ["SPGD_DEVICE"] = device ?? "none",
             ["SPGD_SLOTS"] = slots.ToString(),
-            ["Logging__Console__FormatterName"] = "simple",
+            ["Spgd__Silo__SiloName"] = name,
         };
         if (simulateMs is { } ms) env["SPGD_SIMULATED_MS"] = ms.ToString();
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) env[k] = v;
