@@ -67,6 +67,7 @@ internal sealed class JobGrain(
 
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
+        JobIds.ThrowIfInvalid(JobId); // before anything is stored under the id
         if (D.Definition is not null) return await GetStatusAsync();
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
@@ -114,7 +115,18 @@ internal sealed class JobGrain(
         if (duplicate is not null) throw new ArgumentException($"Task {duplicate.Key} is listed twice.");
         foreach (var task in tasks) Restoration.CoreSettings.ToOperator(task);
         Restoration.CoreSettings.ToSampler(definition.Sampler);
-        if (definition.Dataset.Size < 8) throw new ArgumentException($"Image size must be at least 8, got {definition.Dataset.Size}.");
+        // The spec validator's bounds hold for every job however it arrives (flags, spec file, API): one absurd
+        // number would otherwise hold a device for years or allocate gigabytes per item.
+        if (definition.Dataset.Size is < JobSpecValidator.MinImageSize or > JobSpecValidator.MaxImageSize)
+            throw new ArgumentException($"Image size {definition.Dataset.Size} is out of range: expected {JobSpecValidator.MinImageSize}..{JobSpecValidator.MaxImageSize} pixels.");
+        if (definition.Sampler.Steps is < 1 or > JobSpecValidator.MaxSteps)
+            throw new ArgumentException($"Sampler steps {definition.Sampler.Steps} is out of range: expected 1..{JobSpecValidator.MaxSteps}.");
+        if (definition.Sampler.Warmup is < 1 or > JobSpecValidator.MaxWarmup)
+            throw new ArgumentException($"Sampler warmup {definition.Sampler.Warmup} is out of range: expected 1..{JobSpecValidator.MaxWarmup}.");
+        if (definition.Runs > JobSpecValidator.MaxRuns)
+            throw new ArgumentException($"Runs {definition.Runs} is out of range: expected 1..{JobSpecValidator.MaxRuns}.");
+        if (definition.Dataset.Kind == DatasetKind.SpectralDemo && definition.Dataset.Count > JobSpecValidator.MaxBuiltinCount)
+            throw new ArgumentException($"Demo images {definition.Dataset.Count} is out of range: expected 1..{JobSpecValidator.MaxBuiltinCount}.");
         return definition with { Tasks = tasks };
     }
 
