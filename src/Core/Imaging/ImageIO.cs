@@ -117,7 +117,12 @@ public static class ImageIO
     }
 
     // stb's failure messages can be blank.
-    private static string Reason(Exception e) => string.IsNullOrWhiteSpace(e.Message) ? "" : $" ({e.Message.Trim()})";
+    private static string Reason(Exception e)
+    {
+        // ... or padded with NULs, which would garble a one-line error.
+        var message = e.Message.Trim().Trim('\0').Trim();
+        return string.IsNullOrWhiteSpace(message) || message.Any(char.IsControl) ? "" : $" ({message})";
+    }
 
     private static bool IsJpeg(byte[] b) => b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
 
