@@ -71,7 +71,7 @@ public sealed class JobFlags
             : new DatasetRef
             {
                 Kind = DatasetKind.Folder, Path = Path.GetFullPath(folder), Count = images, Size = size,
-                Label = DatasetLabel(folder),
+                Label = DatasetRef.LabelFor(folder),
             };
         return new JobDefinition
         {
@@ -87,14 +87,5 @@ public sealed class JobFlags
                 Preset = parse.GetValue(Preset)!,
             },
         };
-    }
-
-    /// <summary>FFHQ or ImageNet when the folder name says so, else the folder name.</summary>
-    public static string DatasetLabel(string folder)
-    {
-        var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
-        if (name.Contains("ffhq", StringComparison.OrdinalIgnoreCase)) return "FFHQ";
-        if (name.Contains("imagenet", StringComparison.OrdinalIgnoreCase)) return "ImageNet";
-        return name;
     }
 }

@@ -17,7 +17,7 @@ public static class JobProgressView
             var minutes = (DateTime.UtcNow - started).TotalMinutes;
             var rate = minutes > 0 ? (s.Finished - startFinished) / minutes : 0;
             var eta = rate > 0 ? TimeSpan.FromMinutes((s.Total - s.Finished) / rate) : (TimeSpan?)null;
-            return $"{s.Succeeded} done, {s.Failed} failed, {s.InFlight} running · {rate:0.0} images/min · ETA {(eta is { } e ? e.ToString(@"hh\:mm\:ss") : "--:--:--")}";
+            return $"{s.Succeeded} done, {s.Failed} failed, {s.InFlight} in flight · {rate:0.0} images/min · ETA {(eta is { } e ? e.ToString(@"hh\:mm\:ss") : "--:--:--")}";
         }
 
         if (!AnsiConsole.Profile.Capabilities.Interactive)

@@ -18,6 +18,7 @@ public static class JobsCommand
         {
             await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             var table = new Table().AddColumns("Job", "State", "Done", "Failed", "Total", "Data set", "Submitted (UTC)");
+            table.Columns[0].NoWrap(); // ids are copied into other commands
             foreach (var id in await cluster.Client.GetGrain<IJobIndexGrain>(0).ListAsync())
             {
                 var s = await cluster.Client.GetGrain<IJobGrain>(id).GetStatusAsync();

@@ -5,8 +5,9 @@ using Spgd.Contracts.Jobs;
 namespace Spgd.Client.Commands;
 
 /// <summary>
-/// <c>spgd submit</c>: submits a job described by flags to a running cluster and prints its id
-/// (with <c>--watch</c>, follows it to the end). Paths are sent as given: they must be valid on the silos.
+/// <c>spgd submit [SPEC.yaml|SPEC.json]</c>: submits a job described by a spec file (validated here) or by
+/// flags to a running cluster and prints its id (with <c>--watch</c>, follows it to the end). Paths must be
+/// valid on the silos.
 /// </summary>
 public static class SubmitCommand
 {
@@ -14,18 +15,32 @@ public static class SubmitCommand
     public static Command Create()
     {
         var flags = new JobFlags();
+        var specFile = new Argument<string?>("spec") { Description = "Job spec (YAML or JSON); without it the flags describe the job", Arity = ArgumentArity.ZeroOrOne };
         var id = new Option<string?>("--id") { Description = "Job id (default: job-<UTC time>)" };
         var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends" };
         var clustering = ClusterCommandOptions.Clustering();
         var storage = ClusterCommandOptions.Storage();
         var gateway = ClusterCommandOptions.GatewayPort();
-        var command = new Command("submit", "Submit a job to a running cluster");
+        var command = new Command("submit", "Submit a job to a running cluster") { specFile };
         flags.AddTo(command);
         foreach (var o in new Option[] { id, watch, clustering, storage, gateway }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
-            var definition = flags.ToDefinition(parse);
-            var jobId = parse.GetValue(id) ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            JobDefinition definition;
+            string? specId = null;
+            if (parse.GetValue(specFile) is { } path)
+            {
+                var spec = JobSpecLoader.Load(path);
+                JobSpecValidator.ThrowIfInvalid(spec, JobSpecValidationOptions.ForSpecFile(path));
+                definition = JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(Path.GetFullPath(path)));
+                specId = spec.JobId;
+            }
+            else
+            {
+                definition = flags.ToDefinition(parse);
+            }
+
+            var jobId = parse.GetValue(id) ?? specId ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             var status = await cluster.Client.GetGrain<IJobGrain>(jobId).SubmitAsync(definition);
             if (status.State == JobState.Failed)

@@ -57,6 +57,21 @@ public sealed record DatasetRef
 
     /// <summary>Label of the data set in tables (FFHQ, ImageNet or the folder name).</summary>
     [Id(4)] public string Label { get; init; } = "demo";
+
+    /// <summary>First file (inclusive) of the folder listing to use, when set.</summary>
+    [Id(5)] public int? StartIndex { get; init; }
+
+    /// <summary>End (exclusive) of the folder listing to use, when set.</summary>
+    [Id(6)] public int? EndIndex { get; init; }
+
+    /// <summary>FFHQ or ImageNet when the folder name says so, else the folder name.</summary>
+    public static string LabelFor(string folder)
+    {
+        var name = System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder)));
+        if (name.Contains("ffhq", StringComparison.OrdinalIgnoreCase)) return "FFHQ";
+        if (name.Contains("imagenet", StringComparison.OrdinalIgnoreCase)) return "ImageNet";
+        return name;
+    }
 }
 
 /// <summary>Denoiser selection.</summary>
@@ -71,6 +86,12 @@ public sealed record ModelRef
 
     /// <summary>Optional model config file for <c>unet</c>.</summary>
     [Id(2)] public string? Config { get; init; }
+
+    /// <summary>Per-pixel variance of the spectral prior (default 0.25).</summary>
+    [Id(3)] public double? Variance { get; init; }
+
+    /// <summary>Spectral exponent α of the spectral prior (default 3.5).</summary>
+    [Id(4)] public double? Alpha { get; init; }
 }
 
 /// <summary>One task and its operator parameters (names as in the operator settings of Core).</summary>
@@ -85,6 +106,9 @@ public sealed record TaskSettings
 
     /// <summary>Task-specific parameters (e.g. <c>scale</c>, <c>kernel_std</c>) as invariant strings.</summary>
     [Id(2)] public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Sampler settings of this task; null uses the job's.</summary>
+    [Id(3)] public SamplerSettings? Sampler { get; init; }
 }
 
 /// <summary>Sampler settings (SPGD), mirrored from Core's options so clients need no TorchSharp.</summary>
@@ -92,7 +116,7 @@ public sealed record TaskSettings
 public sealed record SamplerSettings
 {
     /// <summary>Outer steps T.</summary>
-    [Id(0)] public int Steps { get; init; } = 50;
+    [Id(0)] public int Steps { get; init; } = 30;
 
     /// <summary>Warm-up iterations N per outer step.</summary>
     [Id(1)] public int Warmup { get; init; } = 5;
@@ -105,4 +129,19 @@ public sealed record SamplerSettings
 
     /// <summary><c>paper</c> or <c>reference</c>.</summary>
     [Id(4)] public string Preset { get; init; } = "paper";
+
+    /// <summary>Final learning-rate ratio; null keeps Core's default.</summary>
+    [Id(5)] public double? LrMinRatio { get; init; }
+
+    /// <summary>DiffStateGrad threshold τ; null switches the projection off.</summary>
+    [Id(6)] public double? DiffStateGradTau { get; init; }
+
+    /// <summary>DiffStateGrad period; null keeps Core's default.</summary>
+    [Id(7)] public int? DiffStateGradPeriod { get; init; }
+
+    /// <summary>σ_max of the schedule; null keeps Core's default.</summary>
+    [Id(8)] public double? SigmaMax { get; init; }
+
+    /// <summary>σ_min of the schedule; null keeps Core's default.</summary>
+    [Id(9)] public double? SigmaMin { get; init; }
 }

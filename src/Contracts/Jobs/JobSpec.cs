@@ -31,4 +31,10 @@ public sealed record JobSpec
 
     /// <summary>Metric settings (LPIPS weights).</summary>
     [Id(7)] public MetricsSpec Metrics { get; init; } = new();
+
+    /// <summary>
+    /// Lists of sampler settings whose grid every task runs (see <see cref="Sweeps.SweepExpander"/>): items are grid ×
+    /// images × tasks × runs, each grid point a table row. Keys left out keep each task's own sampler setting.
+    /// </summary>
+    [Id(8)] public Sweeps.SamplerSweep? Sweep { get; init; }
 }

@@ -46,6 +46,13 @@ public static partial class JobSpecValidator
             ValidateOperator(task.Operator, canonical, spec.Dataset.ImageSize, field + ".operator", options, Add);
             ValidateSampler(task.Sampler, field + ".sampler", Add);
         }
+        if (spec.Sweep is { } sweep)
+        {
+            // SweepExpander's messages already read "sweep.<key>[i]: <value> <why>".
+            problems.AddRange(Sweeps.SweepExpander.Problems(sweep));
+            if (sweep.Warmup?.FirstOrDefault(n => n > MaxWarmup) is { } n and > 0) Add("sweep.warmup", $"{n} is out of range: expected 1..{MaxWarmup}");
+            if (sweep.Steps?.FirstOrDefault(t => t > MaxSteps) is { } t and > 0) Add("sweep.steps", $"{t} is out of range: expected 1..{MaxSteps}");
+        }
 
         if (options.CheckFiles)
         {
@@ -269,6 +276,9 @@ public static partial class JobSpecValidator
             add(field + ".diffstategrad_period", "has no effect without diffstategrad_tau");
         if (s.SigmaMax is { } max && !(max > 0 && double.IsFinite(max))) add(field + ".sigma_max", $"{Num(max)} must be a finite number > 0");
         if (s.SigmaMin is { } min && !(min > 0 && double.IsFinite(min))) add(field + ".sigma_min", $"{Num(min)} must be a finite number > 0");
+        if (s.Sampler is { } kind && !Sweeps.SamplerKinds.IsKnown(kind))
+            add(field + ".sampler", $"unknown sampler '{kind}': expected {string.Join(", ", Sweeps.SamplerKinds.All)}");
+        if (s.DpsStepSize is { } zeta && !(zeta >= 0 && double.IsFinite(zeta))) add(field + ".dps_step_size", $"{Num(zeta)} must be a finite number >= 0");
         if (s.SigmaMax is { } hi && s.SigmaMin is { } lo && hi > 0 && lo > 0 && lo >= hi)
             add(field + ".sigma_min", $"{Num(lo)} must be smaller than sigma_max {Num(hi)}");
     }

@@ -12,4 +12,8 @@ public sealed record OutputSpec
 
     /// <summary>A JSON record per item (seed, metrics, timings). Default true.</summary>
     [Id(2)] public bool ItemJson { get; init; } = true;
+
+    /// <summary>Per-step series beside each item (<c>{image}-run{r}.steps.json</c>: x̂₀ PSNR and gradient angles, for the
+    /// report's Fig. 2/6 plots). Default false: they cost three angle computations per step.</summary>
+    [Id(3)] public bool StepTraces { get; init; }
 }

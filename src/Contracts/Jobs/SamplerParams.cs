@@ -39,4 +39,13 @@ public sealed record SamplerParams
 
     /// <summary>Smallest non-zero noise level σ_min of the schedule.</summary>
     [Id(9)] public double? SigmaMin { get; init; }
+
+    /// <summary>Sampler kind: <c>spgd</c> (default), <c>dps</c> or <c>plain</c> (SPGD with N = 1 and no ADM).</summary>
+    [Id(10)] public string? Sampler { get; init; }
+
+    /// <summary>ADM on/off; absent takes the preset's (paper on, reference off).</summary>
+    [Id(11)] public bool? Adm { get; init; }
+
+    /// <summary>DPS likelihood step size ζ.</summary>
+    [Id(12)] public double? DpsStepSize { get; init; }
 }

@@ -1,4 +1,5 @@
 using Spgd.Core.Denoising;
+using Spgd.Core.Diagnostics;
 using Spgd.Core.Operators;
 using Spgd.Core.Sampling;
 using TorchSharp;
@@ -27,10 +28,12 @@ public sealed class Restorer(IDenoiser denoiser, Device device)
     /// <param name="request">What to restore and how.</param>
     /// <param name="onStep">Progress after each outer step; its tensors are only valid during the call.</param>
     /// <param name="ct">Checked before every network evaluation.</param>
+    /// <param name="diagnostics">Optional sink of per-step gradient diagnostics (g_l/g_d angles); null computes none.</param>
     /// <exception cref="ArgumentException">Invalid image shape, operator settings or sampler options (the message says which).</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     /// <exception cref="SamplerDivergedException">The sampler diverged; lower the learning rate.</exception>
-    public RestorationResult Restore(RestorationRequest request, Action<SamplerStep>? onStep = null, CancellationToken ct = default)
+    public RestorationResult Restore(RestorationRequest request, Action<SamplerStep>? onStep = null, CancellationToken ct = default,
+        IGradientDiagnosticsSink? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(request.Clean);
@@ -39,7 +42,7 @@ public sealed class Restorer(IDenoiser denoiser, Device device)
         var shape = request.Clean.shape;
         if (request.Clean.dim() is not (3 or 4))
             throw new ArgumentException($"The clean image must be [C, H, W] or [B, C, H, W]; got shape [{string.Join(", ", shape)}].", nameof(request));
-        var sampler = PosteriorSamplers.Create(_denoiser, request.Sampler);
+        var sampler = PosteriorSamplers.Create(_denoiser, request.Sampler, diagnostics);
 
         using var scope = NewDisposeScope();
         var clean = (request.Clean.dim() == 3 ? request.Clean.unsqueeze(0) : request.Clean).detach().to(ScalarType.Float32).to(_device);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spgd.Core.Denoising;
+using Spgd.Core.Diagnostics;
 using Spgd.Core.Operators;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,15 +14,26 @@ namespace Spgd.Core.Sampling;
 /// the official code, taken through the denoiser at x_t). One network evaluation per step; ζ is
 /// <see cref="SpgdOptions.DpsStepSize"/>. Warm-up, learning rate and ADM settings are not used.
 /// </summary>
+/// <remarks>
+/// Checked against DPS Algorithm 1: x̂₀ from the score at x_i, the unconditional update x'_{i−1}, then
+/// x_{i−1} = x'_{i−1} − ζ_i·∇_{x_i}‖y − A(x̂₀)‖ with the gradient taken at x_i (not at x'). Two deliberate differences:
+/// the denoising update is the deterministic Euler step of the EDM schedule (no ancestral noise), so DPS and SPGD share
+/// σ_i and differ only in the guidance; and the norm is per sample (the official code takes one norm over the whole
+/// batch, which couples a batch's samples; for B = 1 they agree).
+/// </remarks>
 public sealed class DpsSampler : IPosteriorSampler
 {
     private readonly IDenoiser _denoiser;
     private readonly EdmSchedule _schedule;
+    private readonly IGradientDiagnosticsSink? _diagnostics;
     private long _networkEvaluations;
 
     /// <summary>Creates the sampler.</summary>
+    /// <param name="denoiser">The prior.</param>
+    /// <param name="options">The run's settings (schedule and ζ).</param>
+    /// <param name="diagnostics">Optional sink of per-step gradient diagnostics; null computes none.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public DpsSampler(IDenoiser denoiser, SpgdOptions options)
+    public DpsSampler(IDenoiser denoiser, SpgdOptions options, IGradientDiagnosticsSink? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(options);
@@ -29,6 +41,7 @@ public sealed class DpsSampler : IPosteriorSampler
         _denoiser = denoiser;
         Options = options;
         _schedule = options.Schedule();
+        _diagnostics = diagnostics;
     }
 
     /// <summary>The run's settings.</summary>
@@ -44,6 +57,7 @@ public sealed class DpsSampler : IPosteriorSampler
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(op);
         using var runScope = NewDisposeScope();
+        using var tracker = _diagnostics is null ? null : new GradientTracker(_diagnostics);
         var x = xStart.detach();
         long runEvaluations = 0;
         for (var i = 0; i < _schedule.Steps; i++)
@@ -64,6 +78,7 @@ public sealed class DpsSampler : IPosteriorSampler
                 throw new SamplerDivergedException(string.Create(CultureInfo.InvariantCulture,
                     $"DPS diverged at outer step {i + 1} (σ = {sigma:g4}): x became NaN or infinite. Lower the step size ζ (SpgdOptions.DpsStepSize = {Options.DpsStepSize:g4})."),
                     i, 0);
+            tracker?.Observe(i, sigma, next - ode, ode - xg.detach());
             var loss = residualNorms.square().sum().item<float>();
             onStep?.Invoke(new SamplerStep(i, sigma, denoised, loss, next, ode, _schedule.Steps, runEvaluations));
             if (!ReferenceEquals(x, xStart)) x.Dispose();

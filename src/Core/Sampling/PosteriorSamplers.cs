@@ -1,4 +1,5 @@
 using Spgd.Core.Denoising;
+using Spgd.Core.Diagnostics;
 
 namespace Spgd.Core.Sampling;
 
@@ -6,14 +7,17 @@ namespace Spgd.Core.Sampling;
 public static class PosteriorSamplers
 {
     /// <summary>An <see cref="SpgdSampler"/> or a <see cref="DpsSampler"/> over <paramref name="denoiser"/>.</summary>
+    /// <param name="denoiser">The prior.</param>
+    /// <param name="options">The settings; <see cref="SpgdOptions.Algorithm"/> picks the sampler.</param>
+    /// <param name="diagnostics">Optional sink of per-step gradient diagnostics; null computes none.</param>
     /// <exception cref="ArgumentException">The options are invalid.</exception>
-    public static IPosteriorSampler Create(IDenoiser denoiser, SpgdOptions options)
+    public static IPosteriorSampler Create(IDenoiser denoiser, SpgdOptions options, IGradientDiagnosticsSink? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.Algorithm switch
         {
-            SamplerAlgorithm.Spgd => new SpgdSampler(denoiser, options),
-            SamplerAlgorithm.Dps => new DpsSampler(denoiser, options),
+            SamplerAlgorithm.Spgd => new SpgdSampler(denoiser, options, diagnostics),
+            SamplerAlgorithm.Dps => new DpsSampler(denoiser, options, diagnostics),
             _ => throw new ArgumentException($"Unknown sampler algorithm {(int)options.Algorithm}; expected Spgd or Dps.", nameof(options)),
         };
     }

@@ -24,6 +24,12 @@ public sealed record SpgdOptions
     /// <summary>Which published variant to follow.</summary>
     public SpgdPreset Preset { get; init; } = SpgdPreset.Paper;
 
+    /// <summary>
+    /// Whether the warm-up steps along the ADM-smoothed gradient (true) or the raw one (false); null takes the
+    /// preset's choice (paper: on; reference: off, as the official code). Lets ablations toggle ADM independently of N.
+    /// </summary>
+    public bool? Adm { get; init; }
+
     /// <summary>DiffStateGrad explained-energy cut-off τ in (0, 1]; null disables the projection.</summary>
     public double? DiffStateGradTau { get; init; }
 
@@ -41,6 +47,15 @@ public sealed record SpgdOptions
 
     /// <summary>DPS only: the likelihood step size ζ (the official DPS configurations use 0.3–1.0).</summary>
     public double DpsStepSize { get; init; } = 1.0;
+
+    /// <summary>Whether ADM shapes the step: <see cref="Adm"/> or the preset's default.</summary>
+    public bool EffectiveAdm => Adm ?? Preset == SpgdPreset.Paper;
+
+    /// <summary>
+    /// The "no gradient management" baseline of the paper's ablation: the same schedule and learning rate with a single
+    /// likelihood step per outer step (N = 1) and no ADM, i.e. a DPS-like alternation on SPGD's step sizes.
+    /// </summary>
+    public SpgdOptions WithoutGradientManagement() => this with { Algorithm = SamplerAlgorithm.Spgd, Warmup = 1, Adm = false };
 
     /// <summary>The β in effect: <see cref="Beta"/> or the preset's default.</summary>
     public double EffectiveBeta => Beta ?? (Preset == SpgdPreset.Paper ? 0.95 : 0.9);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spgd.Core.Denoising;
+using Spgd.Core.Diagnostics;
 using Spgd.Core.Operators;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -9,7 +10,7 @@ namespace Spgd.Core.Sampling;
 /// <summary>
 /// SPGD (Stabilized Progressive Gradient Diffusion): at each outer step i of an <see cref="EdmSchedule"/>, N warm-up
 /// iterations x⁽ʲ⁺¹⁾ = x⁽ʲ⁾ − η_i·ĝ descend L = Σ‖A(D(x⁽ʲ⁾, σ_i)) − y‖² (summed over the batch; ĝ optionally projected
-/// by DiffStateGrad and smoothed by <see cref="AdaptiveDirectionalMomentum"/>), then one Euler denoising step
+/// by DiffStateGrad and smoothed by <see cref="AdaptiveDirectionalMomentum"/> when <see cref="SpgdOptions.EffectiveAdm"/>), then one Euler denoising step
 /// x_{t−1} = x⁽ᴺ⁾ + s·step_i/2 with the score s = (x̂₀ − x⁽ᴺ⁻¹⁾)/σ_i² of the last iteration: N network
 /// evaluations per outer step.
 /// </summary>
@@ -23,11 +24,16 @@ public sealed class SpgdSampler : IPosteriorSampler
     private readonly IDenoiser _denoiser;
     private readonly EdmSchedule _schedule;
     private readonly LearningRateSchedule _learningRates;
+    private readonly IGradientDiagnosticsSink? _diagnostics;
     private long _networkEvaluations;
 
     /// <summary>Creates a sampler over <paramref name="denoiser"/>.</summary>
+    /// <param name="denoiser">The prior.</param>
+    /// <param name="options">The run's settings.</param>
+    /// <param name="diagnostics">Optional sink of per-step gradient diagnostics (see <see cref="GradientStepDiagnostics"/>
+    /// for the definitions of g_l and g_d); null computes none.</param>
     /// <exception cref="ArgumentException">The options are invalid (the message lists why).</exception>
-    public SpgdSampler(IDenoiser denoiser, SpgdOptions options)
+    public SpgdSampler(IDenoiser denoiser, SpgdOptions options, IGradientDiagnosticsSink? diagnostics = null)
     {
         ArgumentNullException.ThrowIfNull(denoiser);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,6 +42,7 @@ public sealed class SpgdSampler : IPosteriorSampler
         Options = options;
         _schedule = options.Schedule();
         _learningRates = options.LearningRates();
+        _diagnostics = diagnostics;
     }
 
     /// <summary>The run's settings.</summary>
@@ -66,12 +73,14 @@ public sealed class SpgdSampler : IPosteriorSampler
         if (xStart.dim() != 4)
             throw new ArgumentException($"xStart must be an NCHW batch; got shape [{string.Join(", ", xStart.shape)}].", nameof(xStart));
         using var runScope = NewDisposeScope();
+        using var tracker = _diagnostics is null ? null : new GradientTracker(_diagnostics);
         var x = xStart.detach();
         long runEvaluations = 0;
         for (var i = 0; i < _schedule.Steps; i++)
         {
             using var stepScope = NewDisposeScope();
             var next = OuterStep(i, x, y, op, ct, ref runEvaluations, out var refined, out var x0Hat, out var loss);
+            tracker?.Observe(i, _schedule.Sigmas[i], refined - x, next - refined);
             onStep?.Invoke(new SamplerStep(i, _schedule.Sigmas[i], x0Hat, loss, next, refined, _schedule.Steps, runEvaluations));
             // Free x_t now rather than at the end of the run, so memory stays flat over T.
             var previous = x;
@@ -87,6 +96,7 @@ public sealed class SpgdSampler : IPosteriorSampler
         var sigma = _schedule.Sigmas[i];
         var lr = _learningRates.At(i);
         var beta = Options.EffectiveBeta;
+        var adm = Options.EffectiveAdm;
         var project = Options.DiffStateGradTau is not null && i % Options.DiffStateGradPeriod == 0;
         DiffStateGradProjector? projector = null;
         Tensor? smoothed = null;
@@ -114,15 +124,18 @@ public sealed class SpgdSampler : IPosteriorSampler
                     if (j == 0) projector = DiffStateGradProjector.FromState(denoised, Options.DiffStateGradTau!.Value);
                     gradient = projector!.Project(gradient);
                 }
-                // The reference preset computes the smoothed gradient as the official code does, but steps with the raw one.
-                var newSmoothed = smoothed is null ? gradient : AdaptiveDirectionalMomentum.Smooth(smoothed, gradient, beta);
-                var direction = Options.Preset == SpgdPreset.Paper ? newSmoothed : gradient;
+                // Without ADM (the reference preset's default: the official code computes a smoothed gradient but steps
+                // with the raw one) the smoothing cannot change the output, so it is skipped.
+                var direction = !adm ? gradient : smoothed is null ? gradient : AdaptiveDirectionalMomentum.Smooth(smoothed, gradient, beta);
                 var xNext = xg.detach() - lr * direction;
                 if (!isfinite(xNext).all().item<bool>())
                     throw Diverged(i, j, sigma, lr);
 
-                smoothed?.Dispose();
-                smoothed = scope.MoveToOuter(newSmoothed);
+                if (adm)
+                {
+                    smoothed?.Dispose();
+                    smoothed = scope.MoveToOuter(direction);
+                }
                 if (!ReferenceEquals(x, xt)) x.Dispose();
                 x = scope.MoveToOuter(xNext);
                 if (j == Options.Warmup - 1)

@@ -34,6 +34,13 @@ public static class DatasetCatalog
                     .Where(n => !n.StartsWith('.'))
                     .Order(StringComparer.Ordinal)
                     .ToList();
+                if (dataset.StartIndex is not null || dataset.EndIndex is not null)
+                {
+                    var start = Math.Clamp(dataset.StartIndex ?? 0, 0, files.Count);
+                    var end = Math.Clamp(dataset.EndIndex ?? files.Count, start, files.Count);
+                    files = files[start..end];
+                }
+
                 if (dataset.Count > 0) files = files.Take(dataset.Count).ToList();
                 if (files.Count == 0)
                     throw new InvalidDataException($"Data set folder '{dataset.Path}' contains no files.");

@@ -115,14 +115,18 @@ internal sealed class JobGrain(
         if (duplicate is not null) throw new ArgumentException($"Task {duplicate.Key} is listed twice.");
         foreach (var task in tasks) Restoration.CoreSettings.ToOperator(task);
         Restoration.CoreSettings.ToSampler(definition.Sampler);
+        foreach (var task in tasks.Where(t => t.Sampler is not null)) Restoration.CoreSettings.ToSampler(task.Sampler!);
         // The spec validator's bounds hold for every job however it arrives (flags, spec file, API): one absurd
         // number would otherwise hold a device for years or allocate gigabytes per item.
         if (definition.Dataset.Size is < JobSpecValidator.MinImageSize or > JobSpecValidator.MaxImageSize)
             throw new ArgumentException($"Image size {definition.Dataset.Size} is out of range: expected {JobSpecValidator.MinImageSize}..{JobSpecValidator.MaxImageSize} pixels.");
-        if (definition.Sampler.Steps is < 1 or > JobSpecValidator.MaxSteps)
-            throw new ArgumentException($"Sampler steps {definition.Sampler.Steps} is out of range: expected 1..{JobSpecValidator.MaxSteps}.");
-        if (definition.Sampler.Warmup is < 1 or > JobSpecValidator.MaxWarmup)
-            throw new ArgumentException($"Sampler warmup {definition.Sampler.Warmup} is out of range: expected 1..{JobSpecValidator.MaxWarmup}.");
+        foreach (var (sampler, where) in tasks.Where(t => t.Sampler is not null).Select(t => (t.Sampler!, $" of task {t.Name}")).Prepend((definition.Sampler, "")))
+        {
+            if (sampler.Steps is < 1 or > JobSpecValidator.MaxSteps)
+                throw new ArgumentException($"Sampler steps{where} {sampler.Steps} is out of range: expected 1..{JobSpecValidator.MaxSteps}.");
+            if (sampler.Warmup is < 1 or > JobSpecValidator.MaxWarmup)
+                throw new ArgumentException($"Sampler warmup{where} {sampler.Warmup} is out of range: expected 1..{JobSpecValidator.MaxWarmup}.");
+        }
         if (definition.Runs > JobSpecValidator.MaxRuns)
             throw new ArgumentException($"Runs {definition.Runs} is out of range: expected 1..{JobSpecValidator.MaxRuns}.");
         if (definition.Dataset.Kind == DatasetKind.SpectralDemo && definition.Dataset.Count > JobSpecValidator.MaxBuiltinCount)

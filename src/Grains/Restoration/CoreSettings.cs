@@ -10,7 +10,7 @@ public static class CoreSettings
 {
     /// <summary>Recognised task parameter names (as in job specs) and the operator setting each one sets.</summary>
     public static IReadOnlyList<string> TaskParameterNames { get; } =
-        ["drop_fraction", "box_size", "box_margin", "kernel_size", "kernel_std", "motion_intensity", "scale", "oversample", "hdr_scale", "kernel_path", "mask_path"];
+        ["mask_fraction", "box_size", "box_margin", "kernel_size", "kernel_std", "motion_intensity", "scale", "oversample", "hdr_scale", "kernel_path", "mask_path"];
 
     /// <summary>Operator settings of <paramref name="task"/>; throws naming an unknown or malformed parameter.</summary>
     public static OperatorSettings ToOperator(TaskSettings task)
@@ -20,7 +20,7 @@ public static class CoreSettings
         {
             s = key switch
             {
-                "drop_fraction" => s with { DropFraction = Double(key, value) },
+                "mask_fraction" => s with { DropFraction = Double(key, value) },
                 "box_size" => s with { BoxSize = Int(key, value) },
                 "box_margin" => s with { BoxMargin = Int(key, value) },
                 "kernel_size" => s with { KernelSize = Int(key, value) },
@@ -49,8 +49,15 @@ public static class CoreSettings
             "reference" => SpgdPreset.Reference,
             _ => throw new ArgumentException($"Sampler preset '{sampler.Preset}' is not valid: expected paper or reference."),
         };
-        var options = new SpgdOptions { Steps = sampler.Steps, Warmup = sampler.Warmup, Preset = preset, Beta = sampler.Beta };
+        var options = new SpgdOptions
+        {
+            Steps = sampler.Steps, Warmup = sampler.Warmup, Preset = preset, Beta = sampler.Beta, DiffStateGradTau = sampler.DiffStateGradTau,
+        };
         if (sampler.LearningRate is { } lr) options = options with { LearningRate = lr };
+        if (sampler.LrMinRatio is { } ratio) options = options with { LrMinRatio = ratio };
+        if (sampler.DiffStateGradPeriod is { } period) options = options with { DiffStateGradPeriod = period };
+        if (sampler.SigmaMax is { } max) options = options with { SigmaMax = max };
+        if (sampler.SigmaMin is { } min) options = options with { SigmaMin = min };
         options.Validate();
         return options;
     }

@@ -32,7 +32,7 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         try
         {
             op = CoreSettings.ToOperator(task);
-            sampler = CoreSettings.ToSampler(settings.Sampler);
+            sampler = CoreSettings.ToSampler(task.Sampler ?? settings.Sampler);
         }
         catch (ArgumentException e)
         {

@@ -12,23 +12,27 @@ namespace Spgd.Grains.Restoration;
 /// </summary>
 public sealed class DenoiserCache(string? modelRoot = null) : IDisposable
 {
-    private readonly ConcurrentDictionary<(string Kind, string? Checkpoint, string Device), Lazy<IDenoiser>> _models = new();
+    private readonly ConcurrentDictionary<(ModelRef Model, string Device), Lazy<IDenoiser>> _models = new();
 
     /// <summary>The denoiser for <paramref name="model"/> on <paramref name="device"/>.</summary>
     public IDenoiser Get(ModelRef model, string device) =>
-        _models.GetOrAdd((model.Kind, model.Checkpoint, device), key => new Lazy<IDenoiser>(() => Load(model, key.Device))).Value;
+        _models.GetOrAdd((model, device), key => new Lazy<IDenoiser>(() => Load(key.Model, key.Device))).Value;
 
     private IDenoiser Load(ModelRef model, string device)
     {
         switch (model.Kind)
         {
             case "spectral-gaussian":
-                return SpectralGaussianPrior.Default;
+                return model.Variance is null && model.Alpha is null
+                    ? SpectralGaussianPrior.Default
+                    : new SpectralGaussianPrior(model.Variance ?? SpectralGaussianPrior.Default.Variance, model.Alpha ?? SpectralGaussianPrior.Default.Alpha);
             case "ffhq256" or "imagenet256" or "unet":
                 var checkpoint = ResolvePath(model.Checkpoint ?? throw new ArgumentException($"Model {model.Kind} needs a checkpoint path."));
-                var config = model.Kind == "unet"
-                    ? UNetConfig.FromJsonFile(ResolvePath(model.Config ?? throw new ArgumentException("Model 'unet' needs a config file.")))
-                    : UNetConfig.Preset(model.Kind);
+                var config = model.Kind != "unet" ? UNetConfig.Preset(model.Kind)
+                    : model.Config is null ? throw new ArgumentException("Model 'unet' needs a preset or a config file.")
+                    : UNetConfig.PresetNames.Contains(model.Config) ? UNetConfig.Preset(model.Config)
+                    : model.Config.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? UNetConfig.FromJsonFile(ResolvePath(model.Config))
+                    : UNetConfig.FromYamlFile(ResolvePath(model.Config));
                 return UNetLoader.LoadDenoiser(config, checkpoint, new Device(device));
             default:
                 throw new ArgumentException($"Unknown model kind '{model.Kind}': expected spectral-gaussian, ffhq256, imagenet256 or unet.");

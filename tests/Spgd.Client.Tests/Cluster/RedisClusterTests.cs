@@ -33,16 +33,27 @@ public sealed class RedisClusterTests
         Assert.True(await submit.WaitAsync(TimeSpan.FromMinutes(2)) == 0, submit.Output);
         Assert.Contains("Job redis-job ended Completed: 5 succeeded, 0 failed", submit.Output);
 
+        var spec = Path.Combine(TestPaths.RepoRoot, "examples", "specs", "demo.yaml");
+        await using var submitSpec = SpgdProcess.StartSpgd(dir, null, "submit", spec, "--clustering", clustering, "--watch");
+        Assert.True(await submitSpec.WaitAsync(TimeSpan.FromMinutes(2)) == 0, submitSpec.Output);
+        Assert.Contains("Job spectral-demo ended Completed: 24 succeeded, 0 failed", submitSpec.Output); // 4 images × 3 tasks × 2 runs
+
         await using var jobs = SpgdProcess.StartSpgd(dir, new Dictionary<string, string> { ["SPGD_DEBUG_ASSEMBLIES"] = "1" },
             "jobs", "--clustering", clustering);
         Assert.True(await jobs.WaitAsync(TimeSpan.FromMinutes(1)) == 0, jobs.Output);
         Assert.Contains("redis-job", jobs.Output);
+        Assert.Contains("spectral-demo", jobs.Output);
         Assert.Contains("loaded assembly: Spgd.Contracts", jobs.Output);
         Assert.DoesNotContain("loaded assembly: TorchSharp", jobs.Output);
         Assert.DoesNotContain("loaded assembly: Spgd.Core", jobs.Output);
 
-        var summary = Path.Combine(storage, "jobs", "redis-job", "summary", "inpainting_random", "metrics.csv");
+        var local = Path.Combine(dir, "results");
+        await using var results = SpgdProcess.StartSpgd(dir, null, "results", "redis-job", "--storage", storage, "--out", local);
+        Assert.True(await results.WaitAsync(TimeSpan.FromMinutes(1)) == 0, results.Output);
+        Assert.Contains("| SPGD |", results.Output);
+        var summary = Path.Combine(local, "summary", "inpainting_random", "metrics.csv");
         Assert.True(File.Exists(summary), summary);
         Assert.Equal(6, File.ReadAllLines(summary).Length); // header + 5 images
+        Assert.Equal(5, Directory.GetFiles(Path.Combine(local, "items", "inpainting_random"), "*.json").Length);
     }
 }

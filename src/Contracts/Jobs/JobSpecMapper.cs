@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Spgd.Contracts.Jobs;
+
+/// <summary>Turns a validated <see cref="JobSpec"/> into the <see cref="JobDefinition"/> the cluster executes.</summary>
+public static class JobSpecMapper
+{
+    /// <summary>
+    /// The definition of <paramref name="spec"/>. Relative paths resolve against <paramref name="baseDirectory"/>
+    /// (the spec file's folder); they must name the same files on the compute silos.
+    /// </summary>
+    /// <exception cref="NotSupportedException">A data set in blob storage (not yet run by the cluster).</exception>
+    public static JobDefinition ToDefinition(JobSpec spec, string? baseDirectory = null)
+    {
+        string? Resolve(string? path) => path is null || Path.IsPathRooted(path) || baseDirectory is null
+            ? path
+            : Path.GetFullPath(Path.Combine(baseDirectory, path));
+
+        var d = spec.Dataset;
+        var dataset = d switch
+        {
+            { Builtin: not null } => new DatasetRef { Kind = DatasetKind.SpectralDemo, Count = d.Count ?? 8, Size = d.ImageSize, Label = "spectral demo" },
+            { Folder: { } folder } => new DatasetRef
+            {
+                Kind = DatasetKind.Folder, Path = Resolve(folder), Count = d.Count ?? 0, StartIndex = d.StartIndex, EndIndex = d.EndIndex,
+                Size = d.ImageSize, Label = DatasetRef.LabelFor(Resolve(folder)!),
+            },
+            _ => throw new NotSupportedException("Data sets under a blob prefix are not run by the cluster yet: use dataset.folder or dataset.builtin."),
+        };
+
+        var m = spec.Model;
+        var kind = m.Kind ?? ModelSpec.SpectralGaussian;
+        var model = kind == ModelSpec.UNet && m.Preset is { } preset && m.Config is null
+            ? new ModelRef { Kind = preset, Checkpoint = Resolve(m.Checkpoint) }
+            : new ModelRef { Kind = kind, Checkpoint = Resolve(m.Checkpoint), Config = Resolve(m.Config), Variance = m.Variance, Alpha = m.Alpha };
+
+        return new JobDefinition
+        {
+            Dataset = dataset,
+            Model = model,
+            Tasks = spec.Tasks.Select(t => new TaskSettings
+            {
+                Name = t.Name!,
+                NoiseSigma = t.Operator.NoiseSigma ?? 0.05,
+                Parameters = Parameters(t.Operator, Resolve),
+                Sampler = Sampler(t.Sampler),
+            }).ToList(),
+            Runs = spec.Runs,
+            Seed = spec.Seed,
+        };
+    }
+
+    private static SamplerSettings Sampler(SamplerParams p)
+    {
+        var defaults = new SamplerSettings();
+        return new SamplerSettings
+        {
+            Steps = p.Steps ?? defaults.Steps, Warmup = p.Warmup ?? defaults.Warmup, LearningRate = p.LearningRate, Beta = p.Beta,
+            Preset = p.Preset ?? defaults.Preset, LrMinRatio = p.LrMinRatio, DiffStateGradTau = p.DiffStateGradTau,
+            DiffStateGradPeriod = p.DiffStateGradPeriod, SigmaMax = p.SigmaMax, SigmaMin = p.SigmaMin,
+        };
+    }
+
+    private static Dictionary<string, string> Parameters(OperatorParams op, Func<string?, string?> resolve)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Add(string key, IFormattable? value) { if (value is not null) parameters[key] = value.ToString(null, CultureInfo.InvariantCulture); }
+        Add("mask_fraction", op.MaskFraction);
+        Add("box_size", op.BoxSize);
+        Add("kernel_size", op.KernelSize);
+        Add("kernel_std", op.KernelStd);
+        Add("motion_intensity", op.MotionIntensity);
+        Add("scale", op.Scale);
+        Add("oversample", op.Oversample);
+        Add("hdr_scale", op.HdrScale);
+        if (resolve(op.KernelPath) is { } kernel) parameters["kernel_path"] = kernel;
+        if (resolve(op.MaskPath) is { } mask) parameters["mask_path"] = mask;
+        return parameters;
+    }
+}

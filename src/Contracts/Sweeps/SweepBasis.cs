@@ -1,0 +1,37 @@
+namespace Spgd.Contracts.Sweeps;
+
+/// <summary>
+/// The settings a grid point takes for every list its sweep leaves out: a task's own sampler settings, or Core's
+/// defaults (SPGD, T = 30, N = 5, preset paper).
+/// </summary>
+/// <param name="Sampler">Sampler kind.</param>
+/// <param name="Steps">T.</param>
+/// <param name="Warmup">N.</param>
+/// <param name="LearningRate">lr, or null for the default.</param>
+/// <param name="Beta">β, or null for the preset's.</param>
+/// <param name="Preset">paper or reference.</param>
+/// <param name="Adm">ADM on/off, or null for the preset's.</param>
+/// <param name="DiffStateGradTau">τ, or null for off.</param>
+/// <param name="DpsStepSize">ζ, or null for the default.</param>
+public sealed record SweepBasis(
+    string Sampler = SamplerKinds.Spgd,
+    int Steps = 30,
+    int Warmup = 5,
+    double? LearningRate = null,
+    double? Beta = null,
+    string Preset = "paper",
+    bool? Adm = null,
+    double? DiffStateGradTau = null,
+    double? DpsStepSize = null)
+{
+    /// <summary>Core's defaults.</summary>
+    public static SweepBasis Default { get; } = new();
+
+    /// <summary>The basis of a task: its own sampler settings, Core's defaults where absent.</summary>
+    public static SweepBasis From(Jobs.SamplerParams sampler)
+    {
+        ArgumentNullException.ThrowIfNull(sampler);
+        return new SweepBasis(sampler.Sampler?.Trim().ToLowerInvariant() ?? SamplerKinds.Spgd, sampler.Steps ?? Default.Steps, sampler.Warmup ?? Default.Warmup,
+            sampler.LearningRate, sampler.Beta, sampler.Preset?.Trim().ToLowerInvariant() ?? Default.Preset, sampler.Adm, sampler.DiffStateGradTau, sampler.DpsStepSize);
+    }
+}
