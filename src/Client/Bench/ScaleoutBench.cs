@@ -98,7 +98,7 @@ public static class ScaleoutBench
             var measured = plan.Items / seconds;
             var result = new JsonObject
             {
-                ["benchmark"] = "scaleout", ["silos"] = plan.Silos, ["slots"] = plan.Slots, ["service_ms"] = plan.ServiceMs, ["items"] = plan.Items,
+                ["benchmark"] = "scaleout", ["redis_port"] = redisPort, ["silos"] = plan.Silos, ["slots"] = plan.Slots, ["service_ms"] = plan.ServiceMs, ["items"] = plan.Items,
                 ["succeeded"] = run.Succeeded, ["failed"] = run.Failed, ["state"] = run.State.ToString(),
                 ["first_dispatch_seconds"] = run.FirstDispatch, ["all_finished_seconds"] = run.AllFinished, ["terminal_seconds"] = run.Terminal,
                 ["dispatch_to_finish_seconds"] = seconds, ["throughput_items_per_second"] = measured,
@@ -208,7 +208,7 @@ public static class ScaleoutBench
         if (r["control_plane_rss_before_mib"] is { } rss) rows.Add(("control-plane RSS before memory jobs", $"{(double)rss:0.0} MiB"));
         foreach (var m in r["memory_jobs"]!.AsArray())
             rows.Add(($"{m!["items"]}-item job: RSS / HWM after, progress / definition state",
-                $"{m["control_plane_rss_after_mib"]} / {m["control_plane_hwm_after_mib"]} MiB, {m["job_progress_state_bytes"]} / {m["job_definition_state_bytes"]} B"));
+                $"{(double?)m["control_plane_rss_after_mib"]:0.0} / {(double?)m["control_plane_hwm_after_mib"]:0.0} MiB, {m["job_progress_state_bytes"]} / {m["job_definition_state_bytes"]} B"));
         AnsiConsole.Write(BenchReport.KeyValues(
             $"spgd bench scaleout: {plan.Silos} silo processes × {plan.Slots} slot(s), simulated {plan.ServiceMs} ms per item", rows));
         AnsiConsole.MarkupLine(Markup.Escape(BenchReport.MachineLine(machine)));
