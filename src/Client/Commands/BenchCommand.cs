@@ -13,5 +13,7 @@ public static class BenchCommand
         MatmulBench.Create(),
         OperatorsBench.Create(),
         RestoreBench.Create(),
+        OrchestrationBench.Create(),
+        ScaleoutBench.Create(),
     };
 }
