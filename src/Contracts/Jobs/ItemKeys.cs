@@ -24,6 +24,15 @@ public static class ItemKeys
     /// <summary>Per-image metrics of one task: <c>jobs/{job}/summary/{task}/metrics.csv</c>.</summary>
     public static string TaskMetricsCsv(string jobId, string task) => $"jobs/{jobId}/summary/{task}/metrics.csv";
 
+    /// <summary>
+    /// The summary folder of one table cell: <c>summary/{task}</c>, or <c>summary/{point}/{task}</c> for a grid point of a sweep.
+    /// </summary>
+    public static string CellFolder(string jobId, string task, string? pointKey) =>
+        pointKey is null ? $"jobs/{jobId}/summary/{task}" : $"jobs/{jobId}/summary/{pointKey}/{task}";
+
+    /// <summary>The job's data set manifest: <c>jobs/{job}/summary/manifest.json</c>.</summary>
+    public static string Manifest(string jobId) => $"jobs/{jobId}/summary/manifest.json";
+
     /// <summary>The job's evaluation table in Markdown.</summary>
     public static string EvaluationMarkdown(string jobId) => $"jobs/{jobId}/summary/evaluation.md";
 

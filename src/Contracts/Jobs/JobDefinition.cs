@@ -27,6 +27,13 @@ public sealed record JobDefinition
 
     /// <summary>Method label for the evaluation table (row name), e.g. <c>SPGD (paper)</c>.</summary>
     [Id(6)] public string Method { get; init; } = "SPGD";
+
+    /// <summary>
+    /// The sweep's grid points (<see cref="Sweeps.SweepExpander.Points"/>), or null for a job without a sweep. With a grid,
+    /// items are grid × tasks × images × runs, each point's settings replace the sampler's swept settings, and the
+    /// evaluation table has one row per point.
+    /// </summary>
+    [Id(7)] public IReadOnlyList<Sweeps.GridPoint>? Grid { get; init; }
 }
 
 /// <summary>Kind of data set source.</summary>

@@ -42,6 +42,15 @@ public sealed record TaskSummary
 
     /// <summary>Failed items with reasons.</summary>
     [Id(7)] public IReadOnlyList<ItemFailure> Failures { get; init; } = [];
+
+    /// <summary>The grid point's label (table row) when the job sweeps; null otherwise.</summary>
+    [Id(8)] public string? Method { get; init; }
+
+    /// <summary>The grid point's storage key when the job sweeps; null otherwise.</summary>
+    [Id(9)] public string? PointKey { get; init; }
+
+    /// <summary>Mean network evaluations per image over the succeeded items; null when none succeeded.</summary>
+    [Id(10)] public double? NetworkEvaluationsPerImage { get; init; }
 }
 
 /// <summary>

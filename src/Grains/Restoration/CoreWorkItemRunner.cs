@@ -32,6 +32,8 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         {
             op = CoreSettings.ToOperator(task);
             sampler = CoreSettings.ToSampler(task.Sampler ?? settings.Sampler);
+            // A sweep's grid point replaces the swept settings; the rest (σ range, lr decay) stays the task's.
+            if (item.Point is { } point) sampler = Sweeps.GridPointOptions.ToSpgdOptions(point, sampler);
         }
         catch (ArgumentException e)
         {
