@@ -34,6 +34,12 @@ public sealed record JobDefinition
     /// evaluation table has one row per point.
     /// </summary>
     [Id(7)] public IReadOnlyList<Sweeps.GridPoint>? Grid { get; init; }
+
+    /// <summary>What each item stores besides its record and restoration (measurements, step traces).</summary>
+    [Id(8)] public OutputSpec Save { get; init; } = new();
+
+    /// <summary>The spec as submitted (YAML), stored as the job folder's <c>spec.yaml</c>; null when built from flags.</summary>
+    [Id(9)] public string? SpecText { get; init; }
 }
 
 /// <summary>Kind of data set source.</summary>

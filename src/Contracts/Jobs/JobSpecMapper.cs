@@ -47,6 +47,7 @@ public static class JobSpecMapper
             }).ToList(),
             Runs = spec.Runs,
             Seed = spec.Seed,
+            Save = spec.Save,
             Grid = spec.Sweep is { } sweep ? Grid(sweep, spec.Tasks) : null,
         };
     }

@@ -97,6 +97,7 @@ internal sealed class JobGrain(
         await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, D.SubmittedAt);
         if (S.State == JobState.Running)
         {
+            await WriteJobFilesAsync();
             await TryRegisterReminderAsync();
             StartTimer();
             logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, D.ImageIds.Length);
@@ -412,6 +413,23 @@ internal sealed class JobGrain(
         var table = EvaluationTable.Build(definition.Dataset.Label, rows);
         await store.PutAsync(ItemKeys.EvaluationMarkdown(JobId), Encoding.UTF8.GetBytes(table.ToMarkdown()));
         await store.PutAsync(ItemKeys.EvaluationJson(JobId), JsonSerializer.SerializeToUtf8Bytes(table, ItemJson.Options));
+    }
+
+    // For reports and reproduction; a failure here costs the report some context, not the job.
+    private async Task WriteJobFilesAsync()
+    {
+        try
+        {
+            IReadOnlyList<Contracts.Devices.DeviceLoad> devices = [];
+            try { devices = await GrainFactory.GetGrain<IDeviceRegistryGrain>(0).GetLoadsAsync(); }
+            catch (Exception e) { logger.LogDebug(e, "Job {Job}: device registry unavailable for facts.json", JobId); }
+            foreach (var (name, content) in JobFolderFiles.Build(D.Definition!, MethodLabel(D.Definition!), devices))
+                await store.PutAsync(ItemKeys.JobFile(JobId, name), content);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Job {Job}: writing spec/grid/facts files failed", JobId);
+        }
     }
 
     private static string MethodLabel(JobDefinition d) =>

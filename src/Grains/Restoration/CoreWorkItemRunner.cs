@@ -41,13 +41,24 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         }
 
         var restorer = new Restorer(models.Get(settings.Model, device), new Device(device));
-        using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), ct: cancellationToken);
+        using var trace = settings.Save.StepTraces ? new Core.Diagnostics.StepTrace(clean.dim() == 3 ? clean.unsqueeze(0) : clean) : null;
+        using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), trace is null ? null : trace.OnStep, cancellationToken, trace);
         var restored = result.Restored.clamp(-1, 1);
         var measured = metrics.Measure(clean, restored);
-        store.PutAsync(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken: cancellationToken)
-            .GetAwaiter().GetResult();
+        Put(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken);
+        if (settings.Save.Measurements)
+        {
+            Put(ItemKeys.CleanPng(item.JobId, item.ItemId), ImageIO.EncodePng(clean), cancellationToken);
+            if (MeasurementImage.ToImageSpace(result.Measurement, clean, op.CanonicalTask) is { } shown)
+                Put(ItemKeys.MeasurementPng(item.JobId, item.ItemId), ImageIO.EncodePng(shown), cancellationToken);
+        }
+
+        if (trace is not null) Put(ItemKeys.StepsJson(item.JobId, item.ItemId), System.Text.Encoding.UTF8.GetBytes(trace.ToJson()), cancellationToken);
         return new RunResult(measured, (int)result.NetworkEvaluations, seed);
     }
+
+    private void Put(string key, byte[] bytes, CancellationToken cancellationToken) =>
+        store.PutAsync(key, bytes, cancellationToken: cancellationToken).GetAwaiter().GetResult();
 
     // A file that does not decode is the item's own fault: recorded once, never retried.
     private static Tensor LoadImage(WorkItem item)
