@@ -77,6 +77,9 @@ public sealed record DatasetRef
     /// <summary>End (exclusive) of the folder listing to use, when set.</summary>
     [Id(6)] public int? EndIndex { get; init; }
 
+    /// <summary>A named split (Spgd.Evaluation's <c>DatasetSplits</c>) listing exactly which files of <see cref="Path"/> to use.</summary>
+    [Id(7)] public string? Split { get; init; }
+
     /// <summary>FFHQ or ImageNet when the folder name says so, else the folder name.</summary>
     public static string LabelFor(string folder)
     {
@@ -122,6 +125,9 @@ public sealed record TaskSettings
 
     /// <summary>Sampler settings of this task; null uses the job's.</summary>
     [Id(3)] public SamplerSettings? Sampler { get; init; }
+
+    /// <summary>Best-of-K per image in the summaries (K ≤ runs); null = mean over runs.</summary>
+    [Id(4)] public int? BestOf { get; init; }
 }
 
 /// <summary>Sampler settings (SPGD), mirrored from Core's options so clients need no TorchSharp.</summary>

@@ -23,7 +23,7 @@ public static class JobSpecMapper
             { Folder: { } folder } => new DatasetRef
             {
                 Kind = DatasetKind.Folder, Path = Resolve(folder), Count = d.Count ?? 0, StartIndex = d.StartIndex, EndIndex = d.EndIndex,
-                Size = d.ImageSize, Label = DatasetRef.LabelFor(Resolve(folder)!),
+                Size = d.ImageSize, Label = DatasetRef.LabelFor(Resolve(folder)!), Split = d.Split,
             },
             _ => throw new NotSupportedException("Data sets under a blob prefix are not run by the cluster yet: use dataset.folder or dataset.builtin."),
         };
@@ -44,6 +44,7 @@ public static class JobSpecMapper
                 NoiseSigma = t.Operator.NoiseSigma ?? 0.05,
                 Parameters = Parameters(t.Operator, Resolve),
                 Sampler = Sampler(t.Sampler),
+                BestOf = t.BestOf,
             }).ToList(),
             Runs = spec.Runs,
             Seed = spec.Seed,

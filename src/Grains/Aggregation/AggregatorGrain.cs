@@ -59,16 +59,17 @@ internal sealed class AggregatorGrain(
 
     public Task<TaskSummary> GetSummaryAsync() => Task.FromResult(Summarize());
 
-    public async Task<TaskSummary> WriteReportsAsync()
+    public async Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null)
     {
         await FlushAsync();
-        var summary = Summarize();
+        var summary = Summarize() with { ManifestDigest = manifestDigest, BestOf = bestOf };
         // The shared evaluation library adds bootstrap intervals and per-image run spread next to the plain statistics.
         var records = state.State.Items.Values.Select(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is { } m
             ? ItemRecord.Success(o.ItemId, o.ImageId, o.Run, m.Psnr, m.Ssim, m.Lpips)
             : ItemRecord.Failure(o.ItemId, o.ImageId, o.Run, o.Error ?? o.Kind.ToString()));
         var document = JsonSerializer.SerializeToNode(summary, ItemJson.Options)!.AsObject();
-        document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, null, records), ItemJson.Options);
+        var options = bestOf is { } k ? new SummaryOptions(new BestOfKSelection(k)) : null;
+        document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, manifestDigest, records, options), ItemJson.Options);
         var folder = ItemKeys.CellFolder(summary.JobId, summary.Task, summary.PointKey);
         await store.PutAsync($"{folder}/summary.json", JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
         await store.PutAsync($"{folder}/metrics.csv", Encoding.UTF8.GetBytes(MetricsCsv()));

@@ -18,7 +18,18 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
     public static EvaluationTable Build(string dataset, IReadOnlyList<(string Method, IReadOnlyList<TaskSummary> Summaries)> rows) =>
         new(dataset, rows.Count == 0 ? [] : rows[0].Summaries.Select(s => s.Task).ToList(),
             rows.Select(r => new EvaluationRow(r.Method, r.Summaries
-                .Select(s => new EvaluationCell(s.Task, s.Psnr, s.Ssim, s.Lpips, s.Count, s.Succeeded, s.NetworkEvaluationsPerImage)).ToList())).ToList());
+                .Select(s => new EvaluationCell(s.Task, s.Psnr, s.Ssim, s.Lpips, s.Count, s.Succeeded, s.NetworkEvaluationsPerImage)).ToList())).ToList())
+        {
+            Notes = rows.SelectMany(r => r.Summaries).Where(s => s.BestOf is not null).Select(s => s.Task).Distinct()
+                .Select(t => $"{t}: summary.json's statistics take each image's best of {rows.SelectMany(r => r.Summaries).First(s => s.Task == t).BestOf} runs by PSNR; this table averages all runs.")
+                .ToList(),
+        };
+
+    /// <summary>The digest of the data set manifest the numbers were computed on (<c>summary/manifest.json</c>).</summary>
+    public string? ManifestDigest { get; init; }
+
+    /// <summary>Notes that qualify the numbers, e.g. a task's best-of-K rule.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>Markdown: a caption with the data set, then a header naming task and metric per column.</summary>
     public string ToMarkdown()
@@ -47,6 +58,8 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
             foreach (var c in row.Cells.Where(c => c.Count > c.Succeeded))
                 md.Append(CultureInfo.InvariantCulture, $"\n{(Rows.Count > 1 ? row.Method + ", " : "")}{c.Task}: {c.Count - c.Succeeded} of {c.Count} items failed.");
         if (failures.Count > 0) md.Append('\n');
+        foreach (var note in Notes) md.Append(CultureInfo.InvariantCulture, $"\n{note}\n");
+        if (ManifestDigest is not null) md.Append(CultureInfo.InvariantCulture, $"\nData set manifest: `summary/manifest.json`, digest `{ManifestDigest}`.\n");
         return md.ToString();
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Spgd.Contracts.Devices;
 using Spgd.Contracts.Jobs;
 using Spgd.Contracts.Results;
+using Spgd.Core.Restoration;
 using Spgd.Grains.Aggregation;
 using Spgd.Grains.Datasets;
 using Spgd.Grains.Devices;
@@ -71,6 +72,7 @@ internal sealed class JobGrain(
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
 
         D.SubmittedAt = DateTimeOffset.UtcNow;
+        Evaluation.Manifests.DatasetManifest? manifest = null;
         try
         {
             definition = Validate(definition);
@@ -82,6 +84,8 @@ internal sealed class JobGrain(
             if (count > 5_000_000) throw new ArgumentException($"Job '{JobId}' expands to {count} items; at most 5,000,000 are supported.");
             S.Status = new byte[count];
             S.Attempts = new byte[count];
+            manifest = await JobManifest.BuildAsync(definition, images, Seeds());
+            D.ManifestDigest = manifest.Digest;
             S.State = JobState.Running;
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
@@ -97,6 +101,7 @@ internal sealed class JobGrain(
         await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, D.SubmittedAt);
         if (S.State == JobState.Running)
         {
+            await store.PutAsync(ItemKeys.Manifest(JobId), Evaluation.Manifests.ManifestJson.ToUtf8(manifest!));
             await WriteJobFilesAsync();
             await TryRegisterReminderAsync();
             StartTimer();
@@ -115,6 +120,9 @@ internal sealed class JobGrain(
         foreach (var task in tasks) Restoration.CoreSettings.ToOperator(task);
         Restoration.CoreSettings.ToSampler(definition.Sampler);
         foreach (var task in tasks.Where(t => t.Sampler is not null)) Restoration.CoreSettings.ToSampler(task.Sampler!);
+        foreach (var task in tasks.Where(t => t.BestOf is not null))
+            if (task.BestOf is < 1 || task.BestOf > definition.Runs)
+                throw new ArgumentException($"Task {task.Name}: best_of {task.BestOf} needs 1 <= K <= runs ({definition.Runs}).");
         if (definition.Grid is { } grid)
         {
             if (grid.Count == 0) throw new ArgumentException("The sweep's grid has no points.");
@@ -406,13 +414,26 @@ internal sealed class JobGrain(
         foreach (var point in (IReadOnlyList<Contracts.Sweeps.GridPoint?>?)definition.Grid ?? [null])
         {
             var summaries = new List<TaskSummary>();
-            foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name, point).WriteReportsAsync());
+            foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name, point).WriteReportsAsync(D.ManifestDigest, task.BestOf));
             rows.Add((point?.Label ?? MethodLabel(definition), summaries));
         }
 
-        var table = EvaluationTable.Build(definition.Dataset.Label, rows);
+        var table = EvaluationTable.Build(definition.Dataset.Label, rows) with { ManifestDigest = D.ManifestDigest };
         await store.PutAsync(ItemKeys.EvaluationMarkdown(JobId), Encoding.UTF8.GetBytes(table.ToMarkdown()));
         await store.PutAsync(ItemKeys.EvaluationJson(JobId), JsonSerializer.SerializeToUtf8Bytes(table, ItemJson.Options));
+    }
+
+    // Every item's seed, for the manifest: the same image, task and run get the same seed at every grid point.
+    private Dictionary<string, ulong> Seeds()
+    {
+        var seeds = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        for (var i = 0; i < ItemCount; i++)
+        {
+            var (task, image, run, _) = Decompose(i);
+            seeds[ItemIdOf(i)] = ItemSeed.Derive(D.Definition!.Seed, D.ImageIds[image], task, run);
+        }
+
+        return seeds;
     }
 
     // For reports and reproduction; a failure here costs the report some context, not the job.

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Spgd.Contracts.Jobs;
+using Spgd.Core.Denoising;
+using Spgd.Core.Imaging;
+using Spgd.Evaluation.Manifests;
+using Spgd.Grains.Datasets;
+using Spgd.Grains.Devices;
+using Spgd.Grains.Restoration;
+using static TorchSharp.torch;
+
+namespace Spgd.Grains.Jobs;
+
+/// <summary>
+/// Builds a job's <see cref="DatasetManifest"/> at submission: the images in evaluation order with size and SHA-256,
+/// the spec, the model digest and every item's seed. Its digest (data + weights only) is what makes two runs of a
+/// study comparable; <c>spgd verify</c> checks a folder against it.
+/// </summary>
+internal static class JobManifest
+{
+    /// <summary>The manifest of <paramref name="definition"/> over <paramref name="images"/>; <paramref name="seeds"/> maps item id → seed.</summary>
+    /// <remarks>
+    /// Folder data sets hash the files as stored. The built-in demo images are generated, so their entries hash the
+    /// PNG of the generated image at the job's size (deterministic, and what the workers restore).
+    /// </remarks>
+    public static async Task<DatasetManifest> BuildAsync(JobDefinition definition, IReadOnlyList<DatasetImage> images,
+        IReadOnlyDictionary<string, ulong> seeds)
+    {
+        var dataset = definition.Dataset;
+        IReadOnlyList<ManifestEntry> entries;
+        if (dataset.Kind == DatasetKind.Folder)
+        {
+            entries = await ManifestEntries.FromSourceAsync(new FolderManifestSource(dataset.Path!), images.Select(i => i.Source));
+        }
+        else
+        {
+            var list = new List<ManifestEntry>(images.Count);
+            foreach (var image in images)
+            {
+                byte[] png;
+                using (NewDisposeScope())
+                    png = ImageIO.EncodePng(DemoImages.Load(int.Parse(image.Source, System.Globalization.CultureInfo.InvariantCulture), dataset.Size));
+                list.Add(await ManifestEntries.HashAsync(image.Id + ".png", new MemoryStream(png)));
+            }
+
+            entries = list;
+        }
+
+        return new DatasetManifest
+        {
+            Entries = entries,
+            Model = ModelOf(definition.Model),
+            Spec = definition.SpecText ?? JsonSerializer.Serialize(definition with { SpecText = null }, ItemJson.Options),
+            Seeds = seeds,
+            Split = dataset.Split,
+            Source = dataset.Kind == DatasetKind.Folder ? dataset.Path : "builtin spectral-demo",
+        };
+    }
+
+    // A checkpoint the control silo cannot read is named, not hashed: the manifest says so instead of inventing a digest.
+    private static string ModelOf(ModelRef model)
+    {
+        if (model.Kind == "spectral-gaussian")
+            return ModelDigest.SpectralGaussian(model.Variance ?? SpectralGaussianPrior.Default.Variance, model.Alpha ?? SpectralGaussianPrior.Default.Alpha);
+        return model.Checkpoint is { } path && File.Exists(path)
+            ? ModelDigest.OfFile(path)
+            : $"unhashed:{model.Kind}:{model.Checkpoint ?? "no checkpoint"} (not readable on the control silo)";
+    }
+}
