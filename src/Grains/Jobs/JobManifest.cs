@@ -1,12 +1,9 @@
 using System.Text.Json;
 using Spgd.Contracts.Jobs;
 using Spgd.Core.Denoising;
-using Spgd.Core.Imaging;
 using Spgd.Evaluation.Manifests;
 using Spgd.Grains.Datasets;
 using Spgd.Grains.Devices;
-using Spgd.Grains.Restoration;
-using static TorchSharp.torch;
 
 namespace Spgd.Grains.Jobs;
 
@@ -19,8 +16,8 @@ internal static class JobManifest
 {
     /// <summary>The manifest of <paramref name="definition"/> over <paramref name="images"/>; <paramref name="seeds"/> maps item id → seed.</summary>
     /// <remarks>
-    /// Folder data sets hash the files as stored. The built-in demo images are generated, so their entries hash the
-    /// PNG of the generated image at the job's size (deterministic, and what the workers restore).
+    /// Folder data sets hash the files as stored. The built-in demo images are a deterministic function of (index, size),
+    /// so their entries hash that descriptor: cheap for jobs of thousands of demo images, and still changes with either.
     /// </remarks>
     public static async Task<DatasetManifest> BuildAsync(JobDefinition definition, IReadOnlyList<DatasetImage> images,
         IReadOnlyDictionary<string, ulong> seeds)
@@ -36,10 +33,8 @@ internal static class JobManifest
             var list = new List<ManifestEntry>(images.Count);
             foreach (var image in images)
             {
-                byte[] png;
-                using (NewDisposeScope())
-                    png = ImageIO.EncodePng(DemoImages.Load(int.Parse(image.Source, System.Globalization.CultureInfo.InvariantCulture), dataset.Size));
-                list.Add(await ManifestEntries.HashAsync(image.Id + ".png", new MemoryStream(png)));
+                var descriptor = System.Text.Encoding.UTF8.GetBytes($"spgd builtin spectral-demo index {image.Source} size {dataset.Size}");
+                list.Add(await ManifestEntries.HashAsync(image.Id, new MemoryStream(descriptor)));
             }
 
             entries = list;
@@ -49,7 +44,8 @@ internal static class JobManifest
         {
             Entries = entries,
             Model = ModelOf(definition.Model),
-            Spec = definition.SpecText ?? JsonSerializer.Serialize(definition with { SpecText = null }, ItemJson.Options),
+            // The manifest holds JSON: the resolved job definition (the YAML as submitted is the job folder's spec.yaml).
+            Spec = JsonSerializer.Serialize(definition with { SpecText = null }, ItemJson.Options),
             Seeds = seeds,
             Split = dataset.Split,
             Source = dataset.Kind == DatasetKind.Folder ? dataset.Path : "builtin spectral-demo",
