@@ -19,6 +19,7 @@ Command[] commands = ClusterCommandSet.IsInvokedBy(args)
         MetricsCommand.Create(),
         VerifyCommand.Create(),
         ReportCommand.Create(),
+        BenchCommand.Create(),
     ];
 foreach (var command in commands) root.Subcommands.Add(command);
 

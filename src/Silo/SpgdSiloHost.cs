@@ -1,7 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Configuration;
 using Spgd.Grains;
@@ -49,6 +51,8 @@ public static class SpgdSiloHost
 
             SpgdStorageSetup.Add(silo, settings);
             silo.AddSpgdGrains(device);
+            SpgdTuning.Bind(silo, builder.Configuration, device);
+            if (TelemetryExporter(settings) is not null) silo.AddActivityPropagation();
         });
 
         if (device.HasDevice && device.SimulatedServiceTime is null) builder.Services.AddSpgdCoreRunner(settings);
@@ -57,22 +61,37 @@ public static class SpgdSiloHost
         return builder;
     }
 
+    // Off (none) registers nothing: no listener, so no span is created and no gauge is read.
     private static void AddTelemetry(IHostApplicationBuilder builder, SpgdSiloSettings settings)
     {
-        var exporter = settings.OtlpEndpoint is not null ? "otlp" : settings.Telemetry.ToLowerInvariant();
-        if (exporter is "none" or "") return;
-        if (exporter is not ("console" or "otlp"))
-            throw new ArgumentException($"Telemetry exporter '{settings.Telemetry}' is not valid: expected none, console or otlp.");
+        if (TelemetryExporter(settings) is not { } exporter) return;
+        var otlp = exporter == "otlp";
         builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("spgd-silo", serviceInstanceId: Environment.MachineName + "/" + settings.SiloPort))
             .WithTracing(t =>
             {
-                t.AddSource(SpgdTelemetry.Name);
-                if (exporter == "console") t.AddConsoleExporter(); else t.AddOtlpExporter();
+                // Orleans' own spans link the dispatching job's span to the item's span on the compute silo.
+                t.AddSource(SpgdTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+                if (otlp) t.AddOtlpExporter(); else t.AddConsoleExporter();
             })
             .WithMetrics(m =>
             {
-                m.AddMeter(SpgdTelemetry.Name);
-                if (exporter == "console") m.AddConsoleExporter(); else m.AddOtlpExporter();
-            });
+                m.AddMeter(SpgdTelemetry.Name, "Microsoft.Orleans");
+                if (otlp) m.AddOtlpExporter(); else m.AddConsoleExporter();
+            })
+            .WithLogging(l =>
+            {
+                if (otlp) l.AddOtlpExporter(); else l.AddConsoleExporter();
+            }, o => o.IncludeFormattedMessage = true);
+    }
+
+    /// <summary><c>console</c>, <c>otlp</c> (also implied by an OTLP endpoint) or null for none.</summary>
+    private static string? TelemetryExporter(SpgdSiloSettings settings)
+    {
+        var exporter = settings.OtlpEndpoint is not null ? "otlp" : settings.Telemetry.ToLowerInvariant();
+        if (exporter is "none" or "") return null;
+        if (exporter is not ("console" or "otlp"))
+            throw new ArgumentException($"Telemetry exporter '{settings.Telemetry}' is not valid: expected none, console or otlp.");
+        return exporter;
     }
 }

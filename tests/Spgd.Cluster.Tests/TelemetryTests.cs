@@ -19,7 +19,7 @@ public sealed class TelemetryTests
         {
             ShouldListenTo = s => s.Name == SpgdTelemetry.Name,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { if (a.GetTagItem("spgd.job") as string == "job-otel") spans.Enqueue(a); },
+            ActivityStopped = a => { if (a.OperationName == "spgd.item" && a.GetTagItem("spgd.job") as string == "job-otel") spans.Enqueue(a); },
         };
         ActivitySource.AddActivityListener(listener);
         var completed = 0L;

@@ -64,6 +64,7 @@ public sealed class JobFlags
             throw new ArgumentException($"--model {model} needs --checkpoint PATH.");
         var size = parse.GetValue(Size) ?? (spectral ? 64 : 256);
         var images = parse.GetValue(Images);
+        if (images < 0) throw new ArgumentException($"--images {images} is not valid: expected 0 (all files, or the default 8 demo images) or a positive count.");
         var tasks = parse.GetValue(Task) is { Length: > 0 } t ? t : DemoTasks;
         DatasetRef dataset = folder is null
             ? new DatasetRef { Kind = DatasetKind.SpectralDemo, Count = images > 0 ? images : 8, Size = size, Label = "spectral demo" }

@@ -82,6 +82,7 @@ public static class ImageIO
     private static (byte[] Pixels, int Width, int Height) DecodeRgb(byte[] bytes, string name)
     {
         if (bytes.Length == 0) throw new InvalidDataException($"{name}: image file is empty (0 bytes)");
+        if (IsJpeg(bytes)) CheckJpegSegments(bytes, name);
         ImageInfo? info;
         try
         {
@@ -116,9 +117,38 @@ public static class ImageIO
     }
 
     // stb's failure messages can be blank.
-    private static string Reason(Exception e) => string.IsNullOrWhiteSpace(e.Message) ? "" : $" ({e.Message.Trim()})";
+    private static string Reason(Exception e)
+    {
+        // ... or padded with NULs, which would garble a one-line error.
+        var message = e.Message.Trim().Trim('\0').Trim();
+        return string.IsNullOrWhiteSpace(message) || message.Any(char.IsControl) ? "" : $" ({message})";
+    }
 
     private static bool IsJpeg(byte[] b) => b.Length >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF;
+
+    // stb spins forever on a JPEG whose header segment lengths run past the end of the data, so walk the header
+    // segments (SOI … SOS) first: each marker must be followed by a length that fits in the file.
+    private static void CheckJpegSegments(byte[] b, string name)
+    {
+        var p = 2;
+        while (true)
+        {
+            if (p + 4 > b.Length)
+                throw new InvalidDataException($"{name}: truncated JPEG header (ends at byte {b.Length} before the first scan)");
+            if (b[p] != 0xFF)
+                throw new InvalidDataException($"{name}: corrupt JPEG header (byte {p} is 0x{b[p]:X2}, expected a 0xFF marker)");
+            var marker = b[p + 1];
+            if (marker == 0xFF) { p++; continue; } // fill byte before a marker
+            if (marker is 0x01 or (>= 0xD0 and <= 0xD8)) { p += 2; continue; } // markers without a length
+            if (marker == 0xD9) throw new InvalidDataException($"{name}: corrupt JPEG (end-of-image marker before any scan)");
+            var length = (b[p + 2] << 8) | b[p + 3];
+            if (length < 2 || p + 2 + length > b.Length)
+                throw new InvalidDataException(
+                    $"{name}: truncated JPEG header (segment 0xFF{marker:X2} at byte {p} claims {length} bytes; the file has {b.Length})");
+            if (marker == 0xDA) return; // start of scan: the header is complete
+            p += 2 + length;
+        }
+    }
 
     // EOI (FF D9) must follow the last start-of-scan (FF DA); inside scans 0xFF is always stuffed (FF 00) or a
     // restart marker, so an FF D9 there is the real end. An EXIF thumbnail's EOI comes before the main scans.

@@ -29,10 +29,11 @@ internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
+        using var scope = NewDisposeScope(); // intermediates die with the block; autograd keeps what it needs
         var shape = x.shape;
         var flat = x.reshape(shape[0], shape[1], -1);
         var h = proj_out.forward(Attend(qkv.forward(norm.forward(flat))));
-        return (flat + h).reshape(shape);
+        return scope.MoveToOuter((flat + h).reshape(shape));
     }
 
     private Tensor Attend(Tensor qkvTensor)

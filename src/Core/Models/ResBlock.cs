@@ -20,6 +20,8 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> skip_connection;
     private readonly bool _scaleShift;
     private readonly Resampling _resampling;
+    private readonly NormActConvLayers _inChain;
+    private readonly NormActConvLayers _outChain;
 
     public ResBlock(long channels, long embChannels, long outChannels, bool scaleShift, Resampling resampling, double dropout, Device? device)
         : base(nameof(ResBlock))
@@ -37,19 +39,45 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
             ? nn.Identity()
             : nn.Conv2d(channels, outChannels, 1, device: device);
         RegisterComponents();
+        _inChain = new NormActConvLayers((GroupNorm32)in_layers[0], resampling, (Conv2d)in_layers[2]);
+        _outChain = new NormActConvLayers((GroupNorm32)out_layers[0], Resampling.None, (Conv2d)out_layers[3]);
     }
+
+    /// <summary>See <see cref="GuidedDiffusionUNet.RecomputeActivations"/>.</summary>
+    public bool RecomputeActivations { get; set; } = true;
 
     public override Tensor forward(Tensor x, Tensor emb)
     {
-        var h = in_layers[1].forward(in_layers[0].forward(x));
-        if (_resampling != Resampling.None)
+        // Block-level scope: intermediates die here (what autograd needs, it holds itself), not at the end of the network.
+        using var scope = NewDisposeScope();
+        var embOut = emb_layers[1].forward(emb_layers[0].forward(emb)).to(x.dtype).unsqueeze(-1).unsqueeze(-1);
+        Tensor h;
+        if (RecomputeActivations && !training)
         {
-            h = Resample.Apply(h, _resampling);
-            x = Resample.Apply(x, _resampling);
+            h = _inChain.Apply(x, null, null);
+            if (_scaleShift)
+            {
+                var scaleShift = embOut.chunk(2, 1);
+                h = _outChain.Apply(h, scaleShift[0], scaleShift[1]);
+            }
+            else
+            {
+                h = _outChain.Apply(h + embOut, null, null);
+            }
         }
-        h = in_layers[2].forward(h);
+        else
+        {
+            h = PlainForward(x, embOut);
+        }
+        var skip = skip_connection.forward(Resample.Apply(x, _resampling));
+        return scope.MoveToOuter(skip + h);
+    }
 
-        var embOut = emb_layers[1].forward(emb_layers[0].forward(emb)).to(h.dtype).unsqueeze(-1).unsqueeze(-1);
+    // The layer-by-layer path (autograd keeps every intermediate it needs).
+    private Tensor PlainForward(Tensor x, Tensor embOut)
+    {
+        var h = in_layers[1].forward(in_layers[0].forward(x));
+        h = in_layers[2].forward(Resample.Apply(h, _resampling));
         if (_scaleShift)
         {
             var scaleShift = embOut.chunk(2, 1);
@@ -60,6 +88,6 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
             h = out_layers[0].forward(h + embOut);
         }
         for (int i = 1; i < out_layers.Count; i++) h = out_layers[i].forward(h);
-        return skip_connection.forward(x) + h;
+        return h;
     }
 }

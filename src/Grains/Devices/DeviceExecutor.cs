@@ -19,7 +19,7 @@ namespace Spgd.Grains.Devices;
 /// the outcome is written next to its results and reported to its job. While items are held their
 /// leases are renewed, so a job notices a dead silo by the silence.
 /// </summary>
-public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDisposable
+public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDeviceGauges, IDisposable
 {
     private readonly DeviceOptions _options;
     private readonly IServiceProvider _services;
@@ -32,6 +32,9 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     private readonly BlockingCollection<WorkItem> _queue = new();
     private readonly ConcurrentDictionary<(string Job, int Index), int> _held = new();
     private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), bool> _unwanted = new();
+    // The dispatching call's span, so the item's span continues the trace across the grain call.
+    private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), ActivityContext> _parents = new();
+    private IDisposable? _gauges;
     private readonly CancellationTokenSource _stop = new();
     private readonly ResiliencePipeline _reportRetry;
     private readonly List<Thread> _threads = [];
@@ -77,6 +80,10 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     /// <summary>Items waiting for a slot.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
+    string IDeviceGauges.SiloName => _siloName;
+    int IDeviceGauges.QueuedItems => Queued;
+    int IDeviceGauges.BusySlots => Running;
+
     /// <summary>
     /// Queues <paramref name="item"/>. False when this silo has no device, is stopping, or its queue is
     /// full; the job then retries the item later (elsewhere).
@@ -91,6 +98,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         }
 
         _held[(item.JobId, item.Index)] = item.Attempt;
+        if (Activity.Current is { } caller) _parents[(item.JobId, item.Index, item.Attempt)] = caller.Context;
         try
         {
             if (_queue.TryAdd(item)) return true;
@@ -100,6 +108,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         // Stopping raced with this call: the queue no longer takes items.
         lock (_gate) _queued--;
         _held.TryRemove((item.JobId, item.Index), out _);
+        _parents.TryRemove((item.JobId, item.Index, item.Attempt), out _);
         return false;
     }
 
@@ -120,6 +129,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         }
 
         _accepting = true;
+        _gauges = SpgdTelemetry.TrackDevice(this);
         HeartbeatLoopAsync().Ignore();
         PublishLoopAsync().Ignore();
         _logger.LogInformation("Device {Device} ready with {Slots} slot(s)", _options.Device, _options.Slots);
@@ -145,7 +155,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
             {
                 try { await _grains.GetGrain<IJobGrain>(item.JobId).ReleaseAsync(item.Index, item.Attempt); }
                 catch (Exception e) { _logger.LogWarning(e, "Could not hand {Item} back to job {Job}; its lease will expire", item.ItemId, item.JobId); }
-                finally { _held.TryRemove((item.JobId, item.Index), out _); }
+                finally
+                {
+                    _held.TryRemove((item.JobId, item.Index), out _);
+                    _parents.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+                }
             }));
             try
             {
@@ -167,7 +181,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
                 lock (_gate) { _queued--; _running++; }
                 try
                 {
-                    if (_unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _)) _held.TryRemove((item.JobId, item.Index), out _);
+                    if (_unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _))
+                    {
+                        _held.TryRemove((item.JobId, item.Index), out _);
+                        _parents.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+                    }
                     else Execute(item);
                 }
                 finally { lock (_gate) _running--; }
@@ -178,7 +196,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
 
     private void Execute(WorkItem item)
     {
-        using var activity = SpgdTelemetry.Source.StartActivity("spgd.item");
+        var parent = _parents.TryRemove((item.JobId, item.Index, item.Attempt), out var caller) ? caller : SpgdTelemetry.JobContext(item.JobId);
+        using var activity = SpgdTelemetry.Source.StartActivity("spgd.item", ActivityKind.Consumer, parent);
         activity?.SetTag("spgd.job", item.JobId);
         activity?.SetTag("spgd.task", item.Task);
         activity?.SetTag("spgd.image", item.ImageId);
@@ -221,6 +240,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
         activity?.SetTag("spgd.nfe", outcome.NetworkEvaluations);
         activity?.SetTag("spgd.outcome", outcome.Kind.ToString());
         SpgdTelemetry.ItemLatency.Record(outcome.Seconds, new KeyValuePair<string, object?>("spgd.task", item.Task));
+        if (outcome.NetworkEvaluations > 0) SpgdTelemetry.NetworkEvaluations.Add(outcome.NetworkEvaluations);
         if (outcome.Kind == OutcomeKind.Succeeded) SpgdTelemetry.ItemsCompleted.Add(1);
         else SpgdTelemetry.ItemsFailed.Add(1);
 
@@ -314,6 +334,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDis
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _gauges?.Dispose();
         // Device threads may still be waiting on the queue: cancel them, but leave the queue and token
         // source to the GC rather than dispose them under those threads.
         _accepting = false;

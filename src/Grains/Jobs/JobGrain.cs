@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -67,6 +68,7 @@ internal sealed class JobGrain(
 
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
+        JobIds.ThrowIfInvalid(JobId); // before anything is stored under the id
         if (D.Definition is not null) return await GetStatusAsync();
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
@@ -131,7 +133,21 @@ internal sealed class JobGrain(
                 foreach (var task in tasks)
                     Sweeps.GridPointOptions.ToSpgdOptions(point, Restoration.CoreSettings.ToSampler(task.Sampler ?? definition.Sampler));
         }
-        if (definition.Dataset.Size < 8) throw new ArgumentException($"Image size must be at least 8, got {definition.Dataset.Size}.");
+        // The spec validator's bounds hold for every job however it arrives (flags, spec file, API): one absurd
+        // number would otherwise hold a device for years or allocate gigabytes per item.
+        if (definition.Dataset.Size is < JobSpecValidator.MinImageSize or > JobSpecValidator.MaxImageSize)
+            throw new ArgumentException($"Image size {definition.Dataset.Size} is out of range: expected {JobSpecValidator.MinImageSize}..{JobSpecValidator.MaxImageSize} pixels.");
+        foreach (var (sampler, where) in tasks.Where(t => t.Sampler is not null).Select(t => (t.Sampler!, $" of task {t.Name}")).Prepend((definition.Sampler, "")))
+        {
+            if (sampler.Steps is < 1 or > JobSpecValidator.MaxSteps)
+                throw new ArgumentException($"Sampler steps{where} {sampler.Steps} is out of range: expected 1..{JobSpecValidator.MaxSteps}.");
+            if (sampler.Warmup is < 1 or > JobSpecValidator.MaxWarmup)
+                throw new ArgumentException($"Sampler warmup{where} {sampler.Warmup} is out of range: expected 1..{JobSpecValidator.MaxWarmup}.");
+        }
+        if (definition.Runs > JobSpecValidator.MaxRuns)
+            throw new ArgumentException($"Runs {definition.Runs} is out of range: expected 1..{JobSpecValidator.MaxRuns}.");
+        if (definition.Dataset.Kind == DatasetKind.SpectralDemo && definition.Dataset.Count > JobSpecValidator.MaxBuiltinCount)
+            throw new ArgumentException($"Demo images {definition.Dataset.Count} is out of range: expected 1..{JobSpecValidator.MaxBuiltinCount}.");
         return definition with { Tasks = tasks };
     }
 
@@ -350,6 +366,11 @@ internal sealed class JobGrain(
 
     private async Task<bool> StartAsync(WorkItem item)
     {
+        // Opens the item's part of the job's trace; the grain call carries it to the compute silo.
+        using var activity = SpgdTelemetry.Source.StartActivity("spgd.dispatch", ActivityKind.Producer, SpgdTelemetry.JobContext(JobId));
+        activity?.SetTag("spgd.job", JobId);
+        activity?.SetTag("spgd.item", item.ItemId);
+        activity?.SetTag("spgd.attempt", item.Attempt);
         try
         {
             return await GrainFactory.GetGrain<IRestorationGrain>($"{item.JobId}/{item.ItemId}#{item.Attempt}").StartAsync(item);

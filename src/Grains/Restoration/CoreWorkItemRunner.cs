@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Spgd.Contracts.Jobs;
+using Spgd.Core.Denoising;
 using Spgd.Core.Imaging;
 using Spgd.Core.Restoration;
 using Spgd.Grains.Devices;
@@ -40,7 +41,7 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
             throw new DeterministicItemException($"Item {item.ItemId}: {e.Message}", e);
         }
 
-        var restorer = new Restorer(models.Get(settings.Model, device), new Device(device));
+        var restorer = new Restorer(LoadModel(item, device), new Device(device));
         using var trace = settings.Save.StepTraces ? new Core.Diagnostics.StepTrace(clean.dim() == 3 ? clean.unsqueeze(0) : clean) : null;
         using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), trace is null ? null : trace.OnStep, cancellationToken, trace);
         var restored = result.Restored.clamp(-1, 1);
@@ -59,6 +60,22 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
 
     private void Put(string key, byte[] bytes, CancellationToken cancellationToken) =>
         store.PutAsync(key, bytes, cancellationToken: cancellationToken).GetAwaiter().GetResult();
+
+    // A checkpoint that is missing, not a checkpoint, or of another architecture fails every attempt alike:
+    // recorded once per item with the loader's reason, never retried (the cache keeps the failure, so it is not re-read).
+    private IDenoiser LoadModel(WorkItem item, string device)
+    {
+        var model = item.Settings.Model;
+        try
+        {
+            return models.Get(model, device);
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or ArgumentException
+                                       or Core.Checkpoints.StateDictMismatchException)
+        {
+            throw new DeterministicItemException($"Model {model.Kind} ({model.Checkpoint ?? "no checkpoint"}): {e.Message}", e);
+        }
+    }
 
     // A file that does not decode is the item's own fault: recorded once, never retried.
     private static Tensor LoadImage(WorkItem item)

@@ -26,7 +26,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
     public IClusterClient Client => Cluster.Client;
 
     public static async Task<SpgdTestCluster> StartAsync(IReadOnlyList<DeviceOptions?> devices,
-        Func<DeviceOptions, IServiceProvider, IWorkItemRunner>? runner = null)
+        Func<DeviceOptions, IServiceProvider, IWorkItemRunner>? runner = null, Action<ISiloBuilder>? configure = null)
     {
         var store = new TestStore(TestPaths.NewTempDir("spgd-cluster"));
         var log = new ExecutionLog();
@@ -52,6 +52,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
                 o.NumVotesForDeathDeclaration = 1;
             });
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            configure?.Invoke(silo);
             silo.AddSpgdGrains(device, jobs =>
             {
                 jobs.LeaseTimeout = TimeSpan.FromSeconds(4);

@@ -1,0 +1,41 @@
+namespace Spgd.Core.Benchmarks;
+
+/// <summary>Wall-clock seconds of the timed repeats of one measurement (warm-up runs are not included).</summary>
+/// <param name="Seconds">Each timed repeat, in run order.</param>
+public sealed record TimingSummary(IReadOnlyList<double> Seconds)
+{
+    /// <summary>Median of <see cref="Seconds"/> (mean of the middle two for an even count).</summary>
+    public double Median
+    {
+        get
+        {
+            if (Seconds.Count == 0) return double.NaN;
+            var sorted = Seconds.Order().ToArray();
+            int mid = sorted.Length / 2;
+            return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+        }
+    }
+
+    /// <summary>Fastest repeat.</summary>
+    public double Min => Seconds.Count == 0 ? double.NaN : Seconds.Min();
+
+    /// <summary>Slowest repeat.</summary>
+    public double Max => Seconds.Count == 0 ? double.NaN : Seconds.Max();
+
+    /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times untimed, then <paramref name="repeats"/> times timed.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than one repeat, or a negative warm-up count.</exception>
+    public static TimingSummary Measure(Action action, int repeats, int warmup)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        for (int i = 0; i < warmup; i++) action();
+        var seconds = new double[repeats];
+        for (int i = 0; i < repeats; i++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            action();
+            seconds[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
+        return new TimingSummary(seconds);
+    }
+}

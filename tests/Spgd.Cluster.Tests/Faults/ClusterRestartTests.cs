@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using Spgd.Cluster.Tests.Infrastructure;
+using Spgd.Contracts.Jobs;
+using Xunit.Abstractions;
+
+namespace Spgd.Cluster.Tests.Faults;
+
+/// <summary>
+/// Every silo killed mid-job and started again: the job resumes from storage and does not run again what it had
+/// reported finished. Executions are counted from the item spans the silos export (console exporter), which also
+/// lets the test check exported span tags for the account key.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed partial class ClusterRestartTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string> ConsoleTelemetry = new() { ["SPGD_TELEMETRY"] = "console" };
+
+    [Fact]
+    public async Task A_cluster_killed_whole_and_restarted_resumes_without_redoing_finished_items()
+    {
+        var storage = new FaultStorage(azurite);
+        await using var cluster = await ProcessCluster.StartAsync(storage.ConnectionString);
+        cluster.AddSilo("control", environment: ConsoleTelemetry);
+        cluster.AddSilo("compute", "cpu", slots: 2, environment: ConsoleTelemetry);
+        await cluster.WaitReadyAsync(TimeSpan.FromMinutes(2));
+
+        IReadOnlyList<ItemStatus> finished;
+        await using (var client = await cluster.ConnectAsync())
+        {
+            var submit = await cluster.SpgdAsync(TimeSpan.FromMinutes(1), ["submit", "--id", "restart-job", "--images", "30", .. SiloFailoverTests.TinyJob]);
+            Assert.True(submit.ExitCode == 0, submit.Output);
+            await ProcessCluster.WaitForAsync(client.Client, "restart-job", s => s.Succeeded >= 12, TimeSpan.FromMinutes(2));
+            // What the job answers is persisted first, so these must never run again.
+            finished = (await client.Client.GetGrain<IJobGrain>("restart-job").GetItemsAsync()).Where(i => i.State == ItemState.Succeeded).ToList();
+            foreach (var silo in cluster.Silos) await silo.KillAsync();
+        }
+        var executedBefore = ItemSpans(cluster.Logs);
+        output.WriteLine($"killed every silo with {finished.Count} items reported finished, {executedBefore.Count} item spans so far");
+
+        foreach (var silo in cluster.Silos) silo.Start();
+        await cluster.WaitReadyAsync(TimeSpan.FromMinutes(2));
+        await using (var client = await cluster.ConnectAsync())
+        {
+            var end = await ProcessCluster.WaitForAsync(client.Client, "restart-job", s => s.IsTerminal, TimeSpan.FromMinutes(3));
+            output.WriteLine($"ended {end.State}: {end.Succeeded} succeeded, {end.Failed} failed, {end.Retries} retries");
+            Assert.True(end.State == JobState.Completed, $"{end}\n{cluster.Logs}");
+            Assert.Equal(60, end.Succeeded);
+        }
+
+        var after = ItemSpans(string.Join("\n", cluster.Silos.Select(s => s.AllOutput)));
+        var rerun = after.Except(executedBefore).ToList();
+        output.WriteLine($"{after.Count} item spans in all, {rerun.Count} after the restart");
+        foreach (var item in finished)
+            Assert.DoesNotContain(item.ItemId, rerun.Select(r => r.ItemId));
+        // Whatever had not been reported finished ran (again) after the restart, and nothing else did.
+        Assert.Equal(60 - finished.Count, rerun.Where(r => r.Outcome == "Succeeded").Select(r => r.ItemId).Distinct().Count());
+        await SiloFailoverTests.AssertNothingLostAsync(storage, "restart-job", images: 30, tasks: ["inpainting_random", "gaussian_blur"]);
+
+        Assert.Contains("spgd.item", cluster.Logs); // spans were exported, so the check below covers their tags
+        Secrets.AssertAbsent(azurite, cluster.Logs, "silo logs and exported spans");
+        await Secrets.AssertAbsentInStorageAsync(azurite, storage);
+    }
+
+    /// <summary>Item spans printed by the console exporter: one per (span id), with item id and outcome.</summary>
+    private static HashSet<(string SpanId, string ItemId, string Outcome)> ItemSpans(string logs)
+    {
+        var spans = new HashSet<(string, string, string)>();
+        foreach (var block in logs.Split("Activity.TraceId:").Skip(1))
+        {
+            if (!Regex.IsMatch(block, @"Activity\.DisplayName:\s+spgd\.item\s")) continue;
+            string Tag(string name) => Regex.Match(block, $@"\s{Regex.Escape(name)}:\s*(\S+)").Groups[1].Value;
+            var span = Regex.Match(block, @"Activity\.SpanId:\s+(\S+)").Groups[1].Value;
+            spans.Add((span, ItemKeys.ItemId(Tag("spgd.task"), Tag("spgd.image"), int.Parse(Tag("spgd.run"))), Tag("spgd.outcome")));
+        }
+        return spans;
+    }
+}

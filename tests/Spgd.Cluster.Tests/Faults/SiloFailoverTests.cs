@@ -1,0 +1,70 @@
+using Spgd.Cluster.Tests.Infrastructure;
+using Spgd.Contracts.Jobs;
+using Xunit.Abstractions;
+
+namespace Spgd.Cluster.Tests.Faults;
+
+/// <summary>
+/// Real restorations (spectral prior, 32², T 4, N 2) on three silo processes with Redis membership and Azurite
+/// storage; silos are killed with SIGKILL mid-job. Nothing may be lost or counted twice.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class SiloFailoverTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    internal static readonly string[] TinyJob = ["--task", "inpainting_random", "--task", "gaussian_blur", "--size", "32", "--steps", "4", "--warmup", "2"];
+
+    [Fact]
+    public async Task Killing_a_compute_silo_then_the_job_silo_loses_and_duplicates_nothing()
+    {
+        var storage = new FaultStorage(azurite);
+        await using var cluster = await ProcessCluster.StartAsync(storage.ConnectionString);
+        cluster.AddSilo("control");
+        cluster.AddSilo("compute-a", "cpu", slots: 1);
+        cluster.AddSilo("compute-b", "cpu", slots: 1);
+        await cluster.WaitReadyAsync(TimeSpan.FromMinutes(2));
+        await using var client = await cluster.ConnectAsync();
+
+        var submit = await cluster.SpgdAsync(TimeSpan.FromMinutes(1), ["submit", "--id", "kill-job", "--images", "40", .. TinyJob]);
+        Assert.True(submit.ExitCode == 0, submit.Output);
+
+        var before = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.Succeeded >= 8, TimeSpan.FromMinutes(2));
+        Assert.Equal("control", before.Silo); // jobs prefer silos without a device
+        await cluster["compute-a"].KillAsync();
+        output.WriteLine($"killed compute-a at {before.Succeeded}/{before.Total}");
+
+        var mid = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.Succeeded >= before.Succeeded + 12, TimeSpan.FromMinutes(2));
+        await cluster[mid.Silo].KillAsync();
+        output.WriteLine($"killed the job's silo {mid.Silo} at {mid.Succeeded}/{mid.Total}");
+
+        var end = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.IsTerminal, TimeSpan.FromMinutes(3));
+        output.WriteLine($"ended {end.State} on {end.Silo}: {end.Succeeded} succeeded, {end.Failed} failed, {end.Retries} retries");
+        Assert.True(end.State == JobState.Completed, $"{end}\n{cluster.Logs}");
+        Assert.Equal(80, end.Succeeded);
+        Assert.Equal("compute-b", end.Silo);
+
+        await AssertNothingLostAsync(storage, "kill-job", images: 40, tasks: ["inpainting_random", "gaussian_blur"]);
+        Secrets.AssertAbsent(azurite, cluster.Logs, "silo logs");
+        await Secrets.AssertAbsentInStorageAsync(azurite, storage);
+    }
+
+    /// <summary>Every item has exactly one restored PNG and one successful record, and each task summary lists each image once.</summary>
+    internal static async Task AssertNothingLostAsync(FaultStorage storage, string jobId, int images, string[] tasks)
+    {
+        var expected = (from t in tasks from i in Enumerable.Range(0, images) select ItemKeys.ItemId(t, $"demo-{i:D3}", 0)).Order().ToList();
+        var pngs = await storage.ItemBlobsAsync(jobId, ".png");
+        Assert.Equal(expected, pngs.Order().ToList());
+        var records = await storage.ItemRecordsAsync(jobId);
+        Assert.Equal(expected, records.Select(r => r.ItemId).Order().ToList());
+        Assert.All(records, r => Assert.Equal(OutcomeKind.Succeeded, r.Kind));
+        var names = await storage.Open().ListAsync($"jobs/{jobId}/");
+        Assert.DoesNotContain(names, n => n.EndsWith(".tmp", StringComparison.Ordinal));
+        foreach (var task in tasks)
+        {
+            var csv = await storage.Open().GetAsync(ItemKeys.TaskMetricsCsv(jobId, task));
+            Assert.NotNull(csv);
+            var rows = System.Text.Encoding.UTF8.GetString(csv.Content).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+            Assert.Equal(images, rows.Count);
+            Assert.Equal(images, rows.Select(r => r.Split(',')[0]).Distinct().Count());
+        }
+    }
+}
