@@ -12,9 +12,9 @@ using Spgd.Silo;
 namespace Spgd.Client.Commands;
 
 /// <summary>
-/// <c>spgd run</c>: hosts a one-silo cluster in this process (localhost clustering, CPU device, results
-/// under <c>--out</c>), submits one job, shows its progress and prints the evaluation table. With no
-/// options it runs the built-in demo, which needs nothing downloaded.
+/// <c>spgd run [SPEC.yaml]</c>: hosts a one-silo cluster in this process (localhost clustering, CPU device, results
+/// under <c>--out</c>), submits one job (a spec file, sweeps included, or the flags), shows its progress and prints the
+/// evaluation table. With no spec and no options it runs the built-in demo, which needs nothing downloaded.
 /// </summary>
 public static class RunCommand
 {
@@ -25,17 +25,34 @@ public static class RunCommand
         var outDir = new Option<string>("--out") { Description = "Results folder", DefaultValueFactory = _ => "spgd-out" };
         var slots = new Option<int>("--slots") { Description = "Concurrent items on the CPU", DefaultValueFactory = _ => 1 };
         var simulate = new Option<int?>("--simulate-ms") { Description = "Simulated device (orchestration check): each item holds a slot this many milliseconds", Hidden = true };
-        var command = new Command("run", "Run a restoration job on this machine (built-in demo without options)");
+        var specFile = new Argument<string?>("spec") { Description = "Job spec (YAML or JSON); without it the flags describe the job", Arity = ArgumentArity.ZeroOrOne };
+        var id = new Option<string?>("--id") { Description = "Job id (default: the spec's job_id, else run-<UTC time>)" };
+        var command = new Command("run", "Run a restoration job on this machine (built-in demo without options)") { specFile };
         flags.AddTo(command);
+        command.Options.Add(id);
         command.Options.Add(outDir);
         command.Options.Add(slots);
         command.Options.Add(simulate);
-        command.SetAction((parse, ct) => RunAsync(flags.ToDefinition(parse), Path.GetFullPath(parse.GetValue(outDir)!), parse.GetValue(slots),
-            parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null, ct));
+        command.SetAction((parse, ct) =>
+        {
+            var definition = flags.ToDefinition(parse);
+            string? specId = null;
+            if (parse.GetValue(specFile) is { } path)
+            {
+                var spec = JobSpecLoader.Load(path);
+                JobSpecValidator.ThrowIfInvalid(spec, JobSpecValidationOptions.ForSpecFile(path));
+                definition = JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(Path.GetFullPath(path))) with { SpecText = File.ReadAllText(path) };
+                specId = spec.JobId;
+            }
+
+            var jobId = parse.GetValue(id) ?? specId ?? $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
+            return RunAsync(definition, jobId, Path.GetFullPath(parse.GetValue(outDir)!), parse.GetValue(slots),
+                parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null, ct);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(JobDefinition definition, string outDir, int slots, TimeSpan? simulated, CancellationToken ct)
+    private static async Task<int> RunAsync(JobDefinition definition, string jobId, string outDir, int slots, TimeSpan? simulated, CancellationToken ct)
     {
         Directory.CreateDirectory(outDir);
         var settings = new SpgdSiloSettings
@@ -53,7 +70,6 @@ public static class RunCommand
         await host.StartAsync(ct);
         try
         {
-            var jobId = $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             var job = host.Services.GetRequiredService<IClusterClient>().GetGrain<IJobGrain>(jobId);
             var submitted = await job.SubmitAsync(definition);
             if (submitted.State == JobState.Failed)

@@ -32,7 +32,7 @@ public static class SubmitCommand
             {
                 var spec = JobSpecLoader.Load(path);
                 JobSpecValidator.ThrowIfInvalid(spec, JobSpecValidationOptions.ForSpecFile(path));
-                definition = JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(Path.GetFullPath(path)));
+                definition = JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(Path.GetFullPath(path))) with { SpecText = File.ReadAllText(path) };
                 specId = spec.JobId;
             }
             else

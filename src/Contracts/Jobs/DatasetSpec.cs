@@ -34,4 +34,10 @@ public sealed record DatasetSpec
 
     /// <summary>Side length images are resized (center-cropped) to. Default 256.</summary>
     [Id(7)] public int ImageSize { get; init; } = 256;
+
+    /// <summary>
+    /// A named evaluation split (<c>ffhq-val-1k</c>, <c>imagenet-val-500</c>) whose exact file list is taken from
+    /// <see cref="Folder"/>; the job refuses to start when any of its files is missing, listing them.
+    /// </summary>
+    [Id(8)] public string? Split { get; init; }
 }

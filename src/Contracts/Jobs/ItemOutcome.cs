@@ -71,4 +71,7 @@ public sealed record ItemOutcome
 
     /// <summary>Derived seed of the item (for reproduction).</summary>
     [Id(14)] public ulong Seed { get; init; }
+
+    /// <summary>The grid point's label (the table row) for an item of a sweep; null without a sweep.</summary>
+    [Id(15)] public string? Method { get; init; }
 }

@@ -27,6 +27,19 @@ public sealed record JobDefinition
 
     /// <summary>Method label for the evaluation table (row name), e.g. <c>SPGD (paper)</c>.</summary>
     [Id(6)] public string Method { get; init; } = "SPGD";
+
+    /// <summary>
+    /// The sweep's grid points (<see cref="Sweeps.SweepExpander.Points"/>), or null for a job without a sweep. With a grid,
+    /// items are grid × tasks × images × runs, each point's settings replace the sampler's swept settings, and the
+    /// evaluation table has one row per point.
+    /// </summary>
+    [Id(7)] public IReadOnlyList<Sweeps.GridPoint>? Grid { get; init; }
+
+    /// <summary>What each item stores besides its record and restoration (measurements, step traces).</summary>
+    [Id(8)] public OutputSpec Save { get; init; } = new();
+
+    /// <summary>The spec as submitted (YAML), stored as the job folder's <c>spec.yaml</c>; null when built from flags.</summary>
+    [Id(9)] public string? SpecText { get; init; }
 }
 
 /// <summary>Kind of data set source.</summary>
@@ -63,6 +76,9 @@ public sealed record DatasetRef
 
     /// <summary>End (exclusive) of the folder listing to use, when set.</summary>
     [Id(6)] public int? EndIndex { get; init; }
+
+    /// <summary>A named split (Spgd.Evaluation's <c>DatasetSplits</c>) listing exactly which files of <see cref="Path"/> to use.</summary>
+    [Id(7)] public string? Split { get; init; }
 
     /// <summary>FFHQ or ImageNet when the folder name says so, else the folder name.</summary>
     public static string LabelFor(string folder)
@@ -109,6 +125,9 @@ public sealed record TaskSettings
 
     /// <summary>Sampler settings of this task; null uses the job's.</summary>
     [Id(3)] public SamplerSettings? Sampler { get; init; }
+
+    /// <summary>Best-of-K per image in the summaries (K ≤ runs); null = mean over runs.</summary>
+    [Id(4)] public int? BestOf { get; init; }
 }
 
 /// <summary>Sampler settings (SPGD), mirrored from Core's options so clients need no TorchSharp.</summary>

@@ -23,7 +23,7 @@ public static class JobSpecMapper
             { Folder: { } folder } => new DatasetRef
             {
                 Kind = DatasetKind.Folder, Path = Resolve(folder), Count = d.Count ?? 0, StartIndex = d.StartIndex, EndIndex = d.EndIndex,
-                Size = d.ImageSize, Label = DatasetRef.LabelFor(Resolve(folder)!),
+                Size = d.ImageSize, Label = DatasetRef.LabelFor(Resolve(folder)!), Split = d.Split,
             },
             _ => throw new NotSupportedException("Data sets under a blob prefix are not run by the cluster yet: use dataset.folder or dataset.builtin."),
         };
@@ -44,10 +44,27 @@ public static class JobSpecMapper
                 NoiseSigma = t.Operator.NoiseSigma ?? 0.05,
                 Parameters = Parameters(t.Operator, Resolve),
                 Sampler = Sampler(t.Sampler),
+                BestOf = t.BestOf,
             }).ToList(),
             Runs = spec.Runs,
             Seed = spec.Seed,
+            Save = spec.Save,
+            Grid = spec.Sweep is { } sweep ? Grid(sweep, spec.Tasks) : null,
         };
+    }
+
+    // One grid for the whole job (one row per point): a key the sweep leaves out takes the tasks' own setting, which
+    // therefore must agree across tasks, or two tasks would put different settings under the same row label.
+    private static IReadOnlyList<Sweeps.GridPoint> Grid(Sweeps.SamplerSweep sweep, IReadOnlyList<TaskSpec> tasks)
+    {
+        var bases = tasks.Select(t => Sweeps.SweepBasis.From(t.Sampler)).Distinct().ToList();
+        var points = bases.Select(b => Sweeps.SweepExpander.Points(sweep, b)).ToList();
+        for (var i = 1; i < points.Count; i++)
+            if (!points[i].SequenceEqual(points[0]))
+                throw new NotSupportedException(
+                    "sweep: the tasks' own sampler settings give different grids (a setting the sweep leaves out differs between tasks); " +
+                    "put that setting into the sweep or make it equal for every task.");
+        return points.Count > 0 ? points[0] : Sweeps.SweepExpander.Points(sweep);
     }
 
     private static SamplerSettings Sampler(SamplerParams p)

@@ -45,6 +45,8 @@ public static partial class JobSpecValidator
             }
             ValidateOperator(task.Operator, canonical, spec.Dataset.ImageSize, field + ".operator", options, Add);
             ValidateSampler(task.Sampler, field + ".sampler", Add);
+            if (task.BestOf is { } k && (k < 1 || k > spec.Runs))
+                Add(field + ".best_of", $"{k} is out of range: expected 1..runs ({spec.Runs}); best of K needs at least K runs per image");
         }
         if (spec.Sweep is { } sweep)
         {
@@ -105,6 +107,8 @@ public static partial class JobSpecValidator
         if (dataset.StartIndex is < 0) add("dataset.start_index", $"{dataset.StartIndex} must be >= 0");
         if (dataset.EndIndex is { } end && end <= (dataset.StartIndex ?? 0))
             add("dataset.end_index", $"{end} must be greater than start_index {dataset.StartIndex ?? 0} (the range is [start, end))");
+        if (dataset.Split is not null && dataset.Folder is null)
+            add("dataset.split", $"'{dataset.Split}' needs dataset.folder: the folder that holds the split's files");
         if (dataset.BlobContainer is not null && dataset.BlobPrefix is null)
             add("dataset.blob_container", "only applies together with blob_prefix");
 

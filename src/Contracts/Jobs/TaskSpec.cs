@@ -15,4 +15,10 @@ public sealed record TaskSpec
 
     /// <summary>SPGD sampler settings; absent values take the defaults.</summary>
     [Id(3)] public SamplerParams Sampler { get; init; } = new();
+
+    /// <summary>
+    /// Summarise each image by its best of this many runs (by PSNR) instead of the mean over runs; needs <c>runs</c> ≥ K.
+    /// Recorded in the summaries, never applied silently.
+    /// </summary>
+    [Id(4)] public int? BestOf { get; init; }
 }

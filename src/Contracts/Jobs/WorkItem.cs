@@ -14,6 +14,7 @@ namespace Spgd.Contracts.Jobs;
 /// <param name="Run">Run number, 0-based.</param>
 /// <param name="Attempt">Attempt number, 1-based; a re-dispatch gets a larger one.</param>
 /// <param name="Settings">The job's shared settings (data set, model, sampler, task parameters).</param>
+/// <param name="Point">The sweep's grid point whose sampler settings the item runs; null for a job without a sweep.</param>
 [GenerateSerializer, Immutable]
 public sealed record WorkItem(
     [property: Id(0)] string JobId,
@@ -25,4 +26,5 @@ public sealed record WorkItem(
     [property: Id(6)] string ImageSource,
     [property: Id(7)] int Run,
     [property: Id(8)] int Attempt,
-    [property: Id(9)] JobDefinition Settings);
+    [property: Id(9)] JobDefinition Settings,
+    [property: Id(10)] Sweeps.GridPoint? Point = null);

@@ -42,6 +42,21 @@ public sealed record TaskSummary
 
     /// <summary>Failed items with reasons.</summary>
     [Id(7)] public IReadOnlyList<ItemFailure> Failures { get; init; } = [];
+
+    /// <summary>The grid point's label (table row) when the job sweeps; null otherwise.</summary>
+    [Id(8)] public string? Method { get; init; }
+
+    /// <summary>The grid point's storage key when the job sweeps; null otherwise.</summary>
+    [Id(9)] public string? PointKey { get; init; }
+
+    /// <summary>Mean network evaluations per image over the succeeded items; null when none succeeded.</summary>
+    [Id(10)] public double? NetworkEvaluationsPerImage { get; init; }
+
+    /// <summary>The digest of the job's data set manifest (<c>summary/manifest.json</c>) the numbers were computed on.</summary>
+    [Id(11)] public string? ManifestDigest { get; init; }
+
+    /// <summary>K when each image's value is its best of K runs (by PSNR); null = mean over runs.</summary>
+    [Id(12)] public int? BestOf { get; init; }
 }
 
 /// <summary>
@@ -64,5 +79,7 @@ public interface IAggregatorGrain : IGrainWithStringKey
     Task<TaskSummary> GetSummaryAsync();
 
     /// <summary>Writes <c>summary.json</c> and <c>metrics.csv</c> for the task; returns the summary written.</summary>
-    Task<TaskSummary> WriteReportsAsync();
+    /// <param name="manifestDigest">The job's manifest digest, named in the summary.</param>
+    /// <param name="bestOf">Best-of-K per image (by PSNR) instead of the mean over runs; null for the mean.</param>
+    Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null);
 }

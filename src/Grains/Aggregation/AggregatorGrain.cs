@@ -21,15 +21,7 @@ internal sealed class AggregatorGrain(
     [PersistentState("aggregate", SpgdStorage.GrainStorageName)] IPersistentState<AggregatorState> state,
     IBlobStore store) : Grain, IAggregatorGrain
 {
-    private (string Job, string Task) Key
-    {
-        get
-        {
-            var key = this.GetPrimaryKeyString();
-            var slash = key.LastIndexOf('/');
-            return (key[..slash], key[(slash + 1)..]);
-        }
-    }
+    private (string Job, string Task, string? PointKey) Key => AggregatorKeys.Parse(this.GetPrimaryKeyString());
 
     private static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(2);
     private bool _dirty;
@@ -67,29 +59,34 @@ internal sealed class AggregatorGrain(
 
     public Task<TaskSummary> GetSummaryAsync() => Task.FromResult(Summarize());
 
-    public async Task<TaskSummary> WriteReportsAsync()
+    public async Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null)
     {
         await FlushAsync();
-        var summary = Summarize();
+        var summary = Summarize() with { ManifestDigest = manifestDigest, BestOf = bestOf };
         // The shared evaluation library adds bootstrap intervals and per-image run spread next to the plain statistics.
         var records = state.State.Items.Values.Select(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is { } m
             ? ItemRecord.Success(o.ItemId, o.ImageId, o.Run, m.Psnr, m.Ssim, m.Lpips)
             : ItemRecord.Failure(o.ItemId, o.ImageId, o.Run, o.Error ?? o.Kind.ToString()));
         var document = JsonSerializer.SerializeToNode(summary, ItemJson.Options)!.AsObject();
-        document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, null, records), ItemJson.Options);
-        await store.PutAsync(ItemKeys.TaskSummary(summary.JobId, summary.Task), JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
-        await store.PutAsync(ItemKeys.TaskMetricsCsv(summary.JobId, summary.Task), Encoding.UTF8.GetBytes(MetricsCsv()));
+        var options = bestOf is { } k ? new SummaryOptions(new BestOfKSelection(k)) : null;
+        document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, manifestDigest, records, options), ItemJson.Options);
+        var folder = ItemKeys.CellFolder(summary.JobId, summary.Task, summary.PointKey);
+        await store.PutAsync($"{folder}/summary.json", JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
+        await store.PutAsync($"{folder}/metrics.csv", Encoding.UTF8.GetBytes(MetricsCsv()));
         return summary;
     }
 
     private TaskSummary Summarize()
     {
-        var (job, task) = Key;
+        var (job, task, pointKey) = Key;
         var items = state.State.Items.Values;
-        var ok = items.Where(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is not null).Select(o => o.Metrics!).ToList();
+        var succeeded = items.Where(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is not null).ToList();
+        var ok = succeeded.Select(o => o.Metrics!).ToList();
         return new TaskSummary
         {
-            JobId = job, Task = task, Count = items.Count, Succeeded = ok.Count,
+            JobId = job, Task = task, Count = items.Count, Succeeded = ok.Count, PointKey = pointKey,
+            Method = pointKey is null ? null : items.Select(o => o.Method).FirstOrDefault(m => m is not null),
+            NetworkEvaluationsPerImage = succeeded.Count == 0 ? null : succeeded.Average(o => (double)o.NetworkEvaluations),
             Psnr = MetricStatsBuilder.From(ok.Select(m => m.Psnr)),
             Ssim = MetricStatsBuilder.From(ok.Select(m => m.Ssim)),
             Lpips = MetricStatsBuilder.From(ok.Where(m => m.Lpips.HasValue).Select(m => m.Lpips!.Value)),

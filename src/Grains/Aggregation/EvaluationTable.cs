@@ -12,8 +12,24 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
 {
     /// <summary>A table with one method row built from the task summaries.</summary>
     public static EvaluationTable Build(string dataset, string method, IReadOnlyList<TaskSummary> summaries) =>
-        new(dataset, summaries.Select(s => s.Task).ToList(),
-            [new EvaluationRow(method, summaries.Select(s => new EvaluationCell(s.Task, s.Psnr, s.Ssim, s.Lpips, s.Count, s.Succeeded)).ToList())]);
+        Build(dataset, [(method, summaries)]);
+
+    /// <summary>One row per method (grid point of a sweep), in the given order; columns are the first row's tasks.</summary>
+    public static EvaluationTable Build(string dataset, IReadOnlyList<(string Method, IReadOnlyList<TaskSummary> Summaries)> rows) =>
+        new(dataset, rows.Count == 0 ? [] : rows[0].Summaries.Select(s => s.Task).ToList(),
+            rows.Select(r => new EvaluationRow(r.Method, r.Summaries
+                .Select(s => new EvaluationCell(s.Task, s.Psnr, s.Ssim, s.Lpips, s.Count, s.Succeeded, s.NetworkEvaluationsPerImage)).ToList())).ToList())
+        {
+            Notes = rows.SelectMany(r => r.Summaries).Where(s => s.BestOf is not null).Select(s => s.Task).Distinct()
+                .Select(t => $"{t}: summary.json's statistics take each image's best of {rows.SelectMany(r => r.Summaries).First(s => s.Task == t).BestOf} runs by PSNR; this table averages all runs.")
+                .ToList(),
+        };
+
+    /// <summary>The digest of the data set manifest the numbers were computed on (<c>summary/manifest.json</c>).</summary>
+    public string? ManifestDigest { get; init; }
+
+    /// <summary>Notes that qualify the numbers, e.g. a task's best-of-K rule.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>Markdown: a caption with the data set, then a header naming task and metric per column.</summary>
     public string ToMarkdown()
@@ -21,9 +37,9 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"**{Dataset}**\n\n");
         md.Append("| Method |");
-        foreach (var task in Tasks) md.Append(CultureInfo.InvariantCulture, $" {task} PSNR↑ | {task} SSIM↑ | {task} LPIPS↓ |");
+        foreach (var task in Tasks) md.Append(CultureInfo.InvariantCulture, $" {task} PSNR↑ | {task} SSIM↑ | {task} LPIPS↓ | {task} NFE |");
         md.Append("\n|---|");
-        foreach (var _ in Tasks) md.Append("---:|---:|---:|");
+        foreach (var _ in Tasks) md.Append("---:|---:|---:|---:|");
         md.Append('\n');
         foreach (var row in Rows)
         {
@@ -31,15 +47,19 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
             foreach (var task in Tasks)
             {
                 var cell = row.Cells.FirstOrDefault(c => c.Task == task);
-                md.Append(CultureInfo.InvariantCulture, $" {Format(cell?.Psnr, "F2")} | {Format(cell?.Ssim, "F3")} | {Format(cell?.Lpips, "F3")} |");
+                md.Append(CultureInfo.InvariantCulture, $" {Format(cell?.Psnr, "F2")} | {Format(cell?.Ssim, "F3")} | {Format(cell?.Lpips, "F3")} | {(cell?.NetworkEvaluationsPerImage is { } nfe ? nfe.ToString("0.#", CultureInfo.InvariantCulture) : "–")} |");
             }
 
             md.Append('\n');
         }
 
         var failures = Rows.SelectMany(r => r.Cells).Where(c => c.Count > c.Succeeded).ToList();
-        foreach (var c in failures) md.Append(CultureInfo.InvariantCulture, $"\n{c.Task}: {c.Count - c.Succeeded} of {c.Count} items failed.");
+        foreach (var row in Rows)
+            foreach (var c in row.Cells.Where(c => c.Count > c.Succeeded))
+                md.Append(CultureInfo.InvariantCulture, $"\n{(Rows.Count > 1 ? row.Method + ", " : "")}{c.Task}: {c.Count - c.Succeeded} of {c.Count} items failed.");
         if (failures.Count > 0) md.Append('\n');
+        foreach (var note in Notes) md.Append(CultureInfo.InvariantCulture, $"\n{note}\n");
+        if (ManifestDigest is not null) md.Append(CultureInfo.InvariantCulture, $"\nData set manifest: `summary/manifest.json`, digest `{ManifestDigest}`.\n");
         return md.ToString();
     }
 
@@ -50,5 +70,6 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
 /// <summary>One method's row.</summary>
 public sealed record EvaluationRow(string Method, IReadOnlyList<EvaluationCell> Cells);
 
-/// <summary>One task's column group in a row.</summary>
-public sealed record EvaluationCell(string Task, MetricStats? Psnr, MetricStats? Ssim, MetricStats? Lpips, int Count, int Succeeded);
+/// <summary>One task's column group in a row; <paramref name="NetworkEvaluationsPerImage"/> is the mean recorded NFE of the succeeded items.</summary>
+public sealed record EvaluationCell(string Task, MetricStats? Psnr, MetricStats? Ssim, MetricStats? Lpips, int Count, int Succeeded,
+    double? NetworkEvaluationsPerImage = null);

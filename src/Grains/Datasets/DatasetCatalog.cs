@@ -28,12 +28,14 @@ public static class DatasetCatalog
             case DatasetKind.Folder:
                 if (string.IsNullOrEmpty(dataset.Path) || !Directory.Exists(dataset.Path))
                     throw new DirectoryNotFoundException($"Data set folder '{dataset.Path}' does not exist.");
-                var files = Directory.EnumerateFiles(dataset.Path)
-                    .Select(Path.GetFileName)
-                    .OfType<string>()
-                    .Where(n => !n.StartsWith('.'))
-                    .Order(StringComparer.Ordinal)
-                    .ToList();
+                var files = dataset.Split is { } split
+                    ? SplitFiles(split, dataset.Path)
+                    : Directory.EnumerateFiles(dataset.Path)
+                        .Select(Path.GetFileName)
+                        .OfType<string>()
+                        .Where(n => !n.StartsWith('.'))
+                        .Order(StringComparer.Ordinal)
+                        .ToList();
                 if (dataset.StartIndex is not null || dataset.EndIndex is not null)
                 {
                     var start = Math.Clamp(dataset.StartIndex ?? 0, 0, files.Count);
@@ -54,5 +56,13 @@ public static class DatasetCatalog
             default:
                 throw new ArgumentOutOfRangeException(nameof(dataset), dataset.Kind, "Unknown data set kind.");
         }
+    }
+
+    // A named split is an exact list in its own order: a missing file refuses the job (the exception lists them).
+    private static List<string> SplitFiles(string split, string folder)
+    {
+        if (!Evaluation.Splits.DatasetSplits.TryGet(split, out var known))
+            throw new ArgumentException($"Unknown data set split '{split}'; known splits: {string.Join(", ", Evaluation.Splits.DatasetSplits.All.Select(s => s.Name))}.");
+        return known.Resolve(folder).Select(Path.GetFileName).OfType<string>().ToList();
     }
 }

@@ -210,7 +210,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         var outcome = new ItemOutcome
         {
             JobId = item.JobId, Index = item.Index, ItemId = item.ItemId, Task = item.Task, ImageId = item.ImageId,
-            Run = item.Run, Attempt = item.Attempt, Silo = _siloName, Device = _options.Device ?? "",
+            Run = item.Run, Attempt = item.Attempt, Silo = _siloName, Device = _options.Device ?? "", Method = item.Point?.Label,
         };
         try
         {

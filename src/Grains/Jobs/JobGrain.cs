@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Spgd.Contracts.Devices;
 using Spgd.Contracts.Jobs;
 using Spgd.Contracts.Results;
+using Spgd.Core.Restoration;
 using Spgd.Grains.Aggregation;
 using Spgd.Grains.Datasets;
 using Spgd.Grains.Devices;
@@ -73,6 +74,7 @@ internal sealed class JobGrain(
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
 
         D.SubmittedAt = DateTimeOffset.UtcNow;
+        Evaluation.Manifests.DatasetManifest? manifest = null;
         try
         {
             definition = Validate(definition);
@@ -80,10 +82,12 @@ internal sealed class JobGrain(
             var images = DatasetCatalog.List(definition.Dataset);
             D.ImageIds = images.Select(i => i.Id).ToArray();
             D.ImageSources = images.Select(i => i.Source).ToArray();
-            var count = (long)definition.Tasks.Count * images.Count * definition.Runs;
+            var count = (long)(definition.Grid?.Count ?? 1) * definition.Tasks.Count * images.Count * definition.Runs;
             if (count > 5_000_000) throw new ArgumentException($"Job '{JobId}' expands to {count} items; at most 5,000,000 are supported.");
             S.Status = new byte[count];
             S.Attempts = new byte[count];
+            manifest = await JobManifest.BuildAsync(definition, images, Seeds());
+            D.ManifestDigest = manifest.Digest;
             S.State = JobState.Running;
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
@@ -99,6 +103,8 @@ internal sealed class JobGrain(
         await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, D.SubmittedAt);
         if (S.State == JobState.Running)
         {
+            await store.PutAsync(ItemKeys.Manifest(JobId), Evaluation.Manifests.ManifestJson.ToUtf8(manifest!));
+            await WriteJobFilesAsync();
             await TryRegisterReminderAsync();
             StartTimer();
             logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, D.ImageIds.Length);
@@ -116,6 +122,17 @@ internal sealed class JobGrain(
         foreach (var task in tasks) Restoration.CoreSettings.ToOperator(task);
         Restoration.CoreSettings.ToSampler(definition.Sampler);
         foreach (var task in tasks.Where(t => t.Sampler is not null)) Restoration.CoreSettings.ToSampler(task.Sampler!);
+        foreach (var task in tasks.Where(t => t.BestOf is not null))
+            if (task.BestOf is < 1 || task.BestOf > definition.Runs)
+                throw new ArgumentException($"Task {task.Name}: best_of {task.BestOf} needs 1 <= K <= runs ({definition.Runs}).");
+        if (definition.Grid is { } grid)
+        {
+            if (grid.Count == 0) throw new ArgumentException("The sweep's grid has no points.");
+            if (grid.Select(p => p.Key).Distinct().Count() != grid.Count) throw new ArgumentException("Two grid points share a storage key.");
+            foreach (var point in grid)
+                foreach (var task in tasks)
+                    Sweeps.GridPointOptions.ToSpgdOptions(point, Restoration.CoreSettings.ToSampler(task.Sampler ?? definition.Sampler));
+        }
         // The spec validator's bounds hold for every job however it arrives (flags, spec file, API): one absurd
         // number would otherwise hold a device for years or allocate gigabytes per item.
         if (definition.Dataset.Size is < JobSpecValidator.MinImageSize or > JobSpecValidator.MaxImageSize)
@@ -274,10 +291,10 @@ internal sealed class JobGrain(
             _leases.Remove(i);
             if (S.Attempts[i] >= _options.MaxAttempts)
             {
-                var (task, image, run) = Decompose(i);
+                var (task, image, run, point) = Decompose(i);
                 var lost = new ItemOutcome
                 {
-                    JobId = JobId, Index = i, ItemId = ItemIdOf(i), Task = task, ImageId = D.ImageIds[image], Run = run,
+                    JobId = JobId, Index = i, ItemId = ItemIdOf(i), Task = task, ImageId = D.ImageIds[image], Run = run, Method = point?.Label,
                     Attempt = S.Attempts[i], Kind = OutcomeKind.FailedTransient,
                     Error = $"lost {S.Attempts[i]} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s",
                 };
@@ -414,39 +431,83 @@ internal sealed class JobGrain(
     private async Task WriteReportsAsync()
     {
         var definition = D.Definition!;
-        var summaries = new List<TaskSummary>();
-        foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name).WriteReportsAsync());
-        var table = EvaluationTable.Build(definition.Dataset.Label, MethodLabel(definition), summaries);
+        var rows = new List<(string Method, IReadOnlyList<TaskSummary> Summaries)>();
+        foreach (var point in (IReadOnlyList<Contracts.Sweeps.GridPoint?>?)definition.Grid ?? [null])
+        {
+            var summaries = new List<TaskSummary>();
+            foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name, point).WriteReportsAsync(D.ManifestDigest, task.BestOf));
+            rows.Add((point?.Label ?? MethodLabel(definition), summaries));
+        }
+
+        var table = EvaluationTable.Build(definition.Dataset.Label, rows) with { ManifestDigest = D.ManifestDigest };
         await store.PutAsync(ItemKeys.EvaluationMarkdown(JobId), Encoding.UTF8.GetBytes(table.ToMarkdown()));
         await store.PutAsync(ItemKeys.EvaluationJson(JobId), JsonSerializer.SerializeToUtf8Bytes(table, ItemJson.Options));
+    }
+
+    // Every item's seed, for the manifest: the same image, task and run get the same seed at every grid point.
+    private Dictionary<string, ulong> Seeds()
+    {
+        var seeds = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        for (var i = 0; i < ItemCount; i++)
+        {
+            var (task, image, run, _) = Decompose(i);
+            seeds[ItemIdOf(i)] = ItemSeed.Derive(D.Definition!.Seed, D.ImageIds[image], task, run);
+        }
+
+        return seeds;
+    }
+
+    // For reports and reproduction; a failure here costs the report some context, not the job.
+    private async Task WriteJobFilesAsync()
+    {
+        try
+        {
+            IReadOnlyList<Contracts.Devices.DeviceLoad> devices = [];
+            try { devices = await GrainFactory.GetGrain<IDeviceRegistryGrain>(0).GetLoadsAsync(); }
+            catch (Exception e) { logger.LogDebug(e, "Job {Job}: device registry unavailable for facts.json", JobId); }
+            foreach (var (name, content) in JobFolderFiles.Build(D.Definition!, MethodLabel(D.Definition!), devices))
+                await store.PutAsync(ItemKeys.JobFile(JobId, name), content);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Job {Job}: writing spec/grid/facts files failed", JobId);
+        }
     }
 
     private static string MethodLabel(JobDefinition d) =>
         d.Sampler.Preset == "paper" ? d.Method : $"{d.Method} ({d.Sampler.Preset})";
 
-    private IAggregatorGrain AggregatorOf(string task) => GrainFactory.GetGrain<IAggregatorGrain>($"{JobId}/{task}");
+    private IAggregatorGrain AggregatorOf(string task, Contracts.Sweeps.GridPoint? point) =>
+        GrainFactory.GetGrain<IAggregatorGrain>(AggregatorKeys.Of(JobId, task, point?.Key));
 
-    private (string Task, int Image, int Run) Decompose(int index)
+    // Items are ordered (task, grid point, image, run): each table cell (task, point) is one contiguous block.
+    private int PointCount => D.Definition!.Grid?.Count ?? 1;
+
+    private int CellSize => D.ImageIds.Length * D.Definition!.Runs;
+
+    private (string Task, int Image, int Run, Contracts.Sweeps.GridPoint? Point) Decompose(int index)
     {
         var runs = D.Definition!.Runs;
         var images = D.ImageIds.Length;
         var run = index % runs;
         var image = index / runs % images;
-        var task = index / runs / images;
-        return (D.Definition.Tasks[task].Name, image, run);
+        var cell = index / runs / images;
+        return (D.Definition.Tasks[cell / PointCount].Name, image, run, D.Definition.Grid?[cell % PointCount]);
     }
 
     private string ItemIdOf(int index)
     {
-        var (task, image, run) = Decompose(index);
-        return ItemKeys.ItemId(task, D.ImageIds[image], run);
+        var (task, image, run, point) = Decompose(index);
+        return point is null
+            ? ItemKeys.ItemId(task, D.ImageIds[image], run)
+            : new Contracts.Sweeps.SweepItem(point, D.ImageIds[image], task, run).ItemId;
     }
 
     private WorkItem BuildItem(int index, int attempt)
     {
-        var (task, image, run) = Decompose(index);
-        return new WorkItem(JobId, index, ItemKeys.ItemId(task, D.ImageIds[image], run), task, D.ImageIds[image], image,
-            D.ImageSources[image], run, attempt, D.Definition!);
+        var (task, image, run, point) = Decompose(index);
+        return new WorkItem(JobId, index, ItemIdOf(index), task, D.ImageIds[image], image,
+            D.ImageSources[image], run, attempt, D.Definition!, point);
     }
 
     private async Task FlushAsync()
@@ -459,7 +520,7 @@ internal sealed class JobGrain(
     // The aggregator is a view: if this fails, the final reconciliation restores the item from its record.
     private async Task TryAggregateAsync(ItemOutcome outcome)
     {
-        try { await AggregatorOf(outcome.Task).RecordAsync(outcome); }
+        try { await AggregatorOf(outcome.Task, Decompose(outcome.Index).Point).RecordAsync(outcome); }
         catch (Exception e) { logger.LogWarning(e, "Job {Job}: aggregating {Item} failed; reconciled at the end", JobId, outcome.ItemId); }
     }
 
@@ -474,15 +535,15 @@ internal sealed class JobGrain(
     private async Task<bool> ReconcileAggregatesAsync()
     {
         var requeued = false;
-        var definition = D.Definition!;
-        var perTask = ItemCount / definition.Tasks.Count;
-        for (var t = 0; t < definition.Tasks.Count; t++)
+        var perCell = CellSize;
+        for (var c = 0; c < ItemCount / perCell; c++)
         {
-            var aggregator = AggregatorOf(definition.Tasks[t].Name);
+            var (task, _, _, point) = Decompose(c * perCell);
+            var aggregator = AggregatorOf(task, point);
             var recorded = (await aggregator.GetRecordedIdsAsync()).ToHashSet(StringComparer.Ordinal);
-            if (recorded.Count == perTask) continue;
+            if (recorded.Count == perCell) continue;
             var restored = new List<ItemOutcome>();
-            for (var i = t * perTask; i < (t + 1) * perTask; i++)
+            for (var i = c * perCell; i < (c + 1) * perCell; i++)
             {
                 var id = ItemIdOf(i);
                 if (recorded.Contains(id)) continue;
@@ -502,7 +563,7 @@ internal sealed class JobGrain(
 
             if (restored.Count > 0)
             {
-                logger.LogInformation("Job {Job}: restored {Count} aggregate record(s) of {Task} from item records", JobId, restored.Count, definition.Tasks[t].Name);
+                logger.LogInformation("Job {Job}: restored {Count} aggregate record(s) of {Task} {Point} from item records", JobId, restored.Count, task, point?.Label);
                 await aggregator.RecordManyAsync(restored);
             }
         }

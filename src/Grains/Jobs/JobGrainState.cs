@@ -17,6 +17,9 @@ public sealed class JobDefinitionState
 
     /// <summary>Submission time.</summary>
     [Id(3)] public DateTimeOffset SubmittedAt { get; set; }
+
+    /// <summary>The digest of the data set manifest built at submission (<c>summary/manifest.json</c>).</summary>
+    [Id(4)] public string? ManifestDigest { get; set; }
 }
 
 /// <summary>

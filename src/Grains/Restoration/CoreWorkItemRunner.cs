@@ -33,6 +33,8 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         {
             op = CoreSettings.ToOperator(task);
             sampler = CoreSettings.ToSampler(task.Sampler ?? settings.Sampler);
+            // A sweep's grid point replaces the swept settings; the rest (σ range, lr decay) stays the task's.
+            if (item.Point is { } point) sampler = Sweeps.GridPointOptions.ToSpgdOptions(point, sampler);
         }
         catch (ArgumentException e)
         {
@@ -40,13 +42,24 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         }
 
         var restorer = new Restorer(LoadModel(item, device), new Device(device));
-        using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), ct: cancellationToken);
+        using var trace = settings.Save.StepTraces ? new Core.Diagnostics.StepTrace(clean.dim() == 3 ? clean.unsqueeze(0) : clean) : null;
+        using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), trace is null ? null : trace.OnStep, cancellationToken, trace);
         var restored = result.Restored.clamp(-1, 1);
         var measured = metrics.Measure(clean, restored);
-        store.PutAsync(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken: cancellationToken)
-            .GetAwaiter().GetResult();
+        Put(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken);
+        if (settings.Save.Measurements)
+        {
+            Put(ItemKeys.CleanPng(item.JobId, item.ItemId), ImageIO.EncodePng(clean), cancellationToken);
+            if (MeasurementImage.ToImageSpace(result.Measurement, clean, op.CanonicalTask) is { } shown)
+                Put(ItemKeys.MeasurementPng(item.JobId, item.ItemId), ImageIO.EncodePng(shown), cancellationToken);
+        }
+
+        if (trace is not null) Put(ItemKeys.StepsJson(item.JobId, item.ItemId), System.Text.Encoding.UTF8.GetBytes(trace.ToJson()), cancellationToken);
         return new RunResult(measured, (int)result.NetworkEvaluations, seed);
     }
+
+    private void Put(string key, byte[] bytes, CancellationToken cancellationToken) =>
+        store.PutAsync(key, bytes, cancellationToken: cancellationToken).GetAwaiter().GetResult();
 
     // A checkpoint that is missing, not a checkpoint, or of another architecture fails every attempt alike:
     // recorded once per item with the loader's reason, never retried (the cache keeps the failure, so it is not re-read).

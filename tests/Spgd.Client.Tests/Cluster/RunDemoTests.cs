@@ -13,7 +13,7 @@ public sealed class RunDemoTests
         var exit = await run.WaitAsync(TimeSpan.FromMinutes(5));
 
         Assert.True(exit == 0, run.Output);
-        Assert.Contains("| Method | inpainting_random PSNR↑ | inpainting_random SSIM↑ | inpainting_random LPIPS↓ | gaussian_blur PSNR↑", run.Output);
+        Assert.Contains("| Method | inpainting_random PSNR↑ | inpainting_random SSIM↑ | inpainting_random LPIPS↓ | inpainting_random NFE | gaussian_blur PSNR↑", run.Output);
         Assert.Matches(@"\| SPGD \| \d+\.\d\d ± \d+\.\d\d \| 0\.\d{3} ± ", run.Output);
         Assert.Contains("ended Completed: 16 succeeded, 0 failed", run.Output);
 

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Spgd.Contracts.Jobs;
+using Spgd.Core.Denoising;
+using Spgd.Evaluation.Manifests;
+using Spgd.Grains.Datasets;
+using Spgd.Grains.Devices;
+
+namespace Spgd.Grains.Jobs;
+
+/// <summary>
+/// Builds a job's <see cref="DatasetManifest"/> at submission: the images in evaluation order with size and SHA-256,
+/// the spec, the model digest and every item's seed. Its digest (data + weights only) is what makes two runs of a
+/// study comparable; <c>spgd verify</c> checks a folder against it.
+/// </summary>
+internal static class JobManifest
+{
+    /// <summary>The manifest of <paramref name="definition"/> over <paramref name="images"/>; <paramref name="seeds"/> maps item id → seed.</summary>
+    /// <remarks>
+    /// Folder data sets hash the files as stored. The built-in demo images are a deterministic function of (index, size),
+    /// so their entries hash that descriptor: cheap for jobs of thousands of demo images, and still changes with either.
+    /// </remarks>
+    public static async Task<DatasetManifest> BuildAsync(JobDefinition definition, IReadOnlyList<DatasetImage> images,
+        IReadOnlyDictionary<string, ulong> seeds)
+    {
+        var dataset = definition.Dataset;
+        IReadOnlyList<ManifestEntry> entries;
+        if (dataset.Kind == DatasetKind.Folder)
+        {
+            entries = await ManifestEntries.FromSourceAsync(new FolderManifestSource(dataset.Path!), images.Select(i => i.Source));
+        }
+        else
+        {
+            var list = new List<ManifestEntry>(images.Count);
+            foreach (var image in images)
+            {
+                var descriptor = System.Text.Encoding.UTF8.GetBytes($"spgd builtin spectral-demo index {image.Source} size {dataset.Size}");
+                list.Add(await ManifestEntries.HashAsync(image.Id, new MemoryStream(descriptor)));
+            }
+
+            entries = list;
+        }
+
+        return new DatasetManifest
+        {
+            Entries = entries,
+            Model = ModelOf(definition.Model),
+            // The manifest holds JSON: the resolved job definition (the YAML as submitted is the job folder's spec.yaml).
+            Spec = JsonSerializer.Serialize(definition with { SpecText = null }, ItemJson.Options),
+            Seeds = seeds,
+            Split = dataset.Split,
+            Source = dataset.Kind == DatasetKind.Folder ? dataset.Path : "builtin spectral-demo",
+        };
+    }
+
+    // A checkpoint the control silo cannot read is named, not hashed: the manifest says so instead of inventing a digest.
+    private static string ModelOf(ModelRef model)
+    {
+        if (model.Kind == "spectral-gaussian")
+            return ModelDigest.SpectralGaussian(model.Variance ?? SpectralGaussianPrior.Default.Variance, model.Alpha ?? SpectralGaussianPrior.Default.Alpha);
+        return model.Checkpoint is { } path && File.Exists(path)
+            ? ModelDigest.OfFile(path)
+            : $"unhashed:{model.Kind}:{model.Checkpoint ?? "no checkpoint"} (not readable on the control silo)";
+    }
+}
