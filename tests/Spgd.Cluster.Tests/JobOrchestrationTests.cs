@@ -69,6 +69,10 @@ public sealed class JobOrchestrationTests
         await cluster.Client.GetGrain<IJobGrain>("job-b").SubmitAsync(definition);
 
         await cluster.WaitForAsync("job-b", s => s.Finished >= 6, TimeSpan.FromMinutes(1));
+        // Kill while Silo_1 is running an item (started, not finished), so that the kill must cost a lost attempt.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!RunningOn(cluster.Log, "Silo_1") && DateTime.UtcNow < deadline) await Task.Delay(5);
+        Assert.True(RunningOn(cluster.Log, "Silo_1"), "Silo_1 never had an item running");
         await cluster.Cluster.KillSiloAsync(cluster.Silo("Silo_1"));
         var status = await cluster.WaitForEndAsync("job-b", TimeSpan.FromMinutes(2));
 
@@ -152,4 +156,8 @@ public sealed class JobOrchestrationTests
         Assert.True(cluster.Log.Executions.Count <= 8, $"{cluster.Log.Executions.Count} items ran after a cancel with a window of 8");
         Assert.Equal(JobState.Cancelled, (await job.GetStatusAsync()).State);
     }
+
+    private static bool RunningOn(ExecutionLog log, string silo) =>
+        log.Attempts.Where(a => a.Silo == silo).Select(a => a.ItemId).GroupBy(i => i)
+            .Any(g => g.Count() > log.Executions.Count(e => e.Silo == silo && e.ItemId == g.Key));
 }

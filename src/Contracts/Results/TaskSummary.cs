@@ -1,11 +1,14 @@
 namespace Spgd.Contracts.Results;
 
-/// <summary>count, mean, standard deviation (population), min and max of one metric.</summary>
+/// <summary>
+/// count (images), mean, sample standard deviation (n − 1; null below two images), min and max of one metric over
+/// per-image values (an image's single run, the mean of its runs, or its best of K when the task asks for it).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record MetricStats(
     [property: Id(0)] int Count,
     [property: Id(1)] double Mean,
-    [property: Id(2)] double Std,
+    [property: Id(2)] double? Std,
     [property: Id(3)] double Min,
     [property: Id(4)] double Max);
 

@@ -62,39 +62,48 @@ internal sealed class AggregatorGrain(
     public async Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null)
     {
         await FlushAsync();
-        var summary = Summarize() with { ManifestDigest = manifestDigest, BestOf = bestOf };
-        // The shared evaluation library adds bootstrap intervals and per-image run spread next to the plain statistics.
-        var records = state.State.Items.Values.Select(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is { } m
-            ? ItemRecord.Success(o.ItemId, o.ImageId, o.Run, m.Psnr, m.Ssim, m.Lpips)
-            : ItemRecord.Failure(o.ItemId, o.ImageId, o.Run, o.Error ?? o.Kind.ToString()));
+        // One statistics path for the table and summary.json: the evaluation library (bootstrap intervals, run spread,
+        // best-of-K), so the two can never disagree.
+        var statistics = Statistics(manifestDigest, bestOf);
+        var summary = Summarize(statistics) with { ManifestDigest = manifestDigest, BestOf = bestOf };
         var document = JsonSerializer.SerializeToNode(summary, ItemJson.Options)!.AsObject();
-        var options = bestOf is { } k ? new SummaryOptions(new BestOfKSelection(k)) : null;
-        document["statistics"] = JsonSerializer.SerializeToNode(TaskSummaryBuilder.Build(summary.Task, manifestDigest, records, options), ItemJson.Options);
+        document["statistics"] = JsonSerializer.SerializeToNode(statistics, ItemJson.Options);
         var folder = ItemKeys.CellFolder(summary.JobId, summary.Task, summary.PointKey);
         await store.PutAsync($"{folder}/summary.json", JsonSerializer.SerializeToUtf8Bytes(document, ItemJson.Options));
         await store.PutAsync($"{folder}/metrics.csv", Encoding.UTF8.GetBytes(MetricsCsv()));
         return summary;
     }
 
-    private TaskSummary Summarize()
+    private TaskStatistics Statistics(string? manifestDigest = null, int? bestOf = null)
+    {
+        var records = state.State.Items.Values.Select(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is { } m
+            ? ItemRecord.Success(o.ItemId, o.ImageId, o.Run, m.Psnr, m.Ssim, m.Lpips)
+            : ItemRecord.Failure(o.ItemId, o.ImageId, o.Run, o.Error ?? o.Kind.ToString()));
+        var options = bestOf is { } k ? new SummaryOptions(new BestOfKSelection(k)) : null;
+        return TaskSummaryBuilder.Build(Key.Task, manifestDigest, records, options);
+    }
+
+    private TaskSummary Summarize(TaskStatistics? statistics = null)
     {
         var (job, task, pointKey) = Key;
+        statistics ??= Statistics();
         var items = state.State.Items.Values;
         var succeeded = items.Where(o => o.Kind == OutcomeKind.Succeeded && o.Metrics is not null).ToList();
-        var ok = succeeded.Select(o => o.Metrics!).ToList();
         return new TaskSummary
         {
-            JobId = job, Task = task, Count = items.Count, Succeeded = ok.Count, PointKey = pointKey,
+            JobId = job, Task = task, Count = items.Count, Succeeded = succeeded.Count, PointKey = pointKey,
             Method = pointKey is null ? null : items.Select(o => o.Method).FirstOrDefault(m => m is not null),
             NetworkEvaluationsPerImage = succeeded.Count == 0 ? null : succeeded.Average(o => (double)o.NetworkEvaluations),
-            Psnr = MetricStatsBuilder.From(ok.Select(m => m.Psnr)),
-            Ssim = MetricStatsBuilder.From(ok.Select(m => m.Ssim)),
-            Lpips = MetricStatsBuilder.From(ok.Where(m => m.Lpips.HasValue).Select(m => m.Lpips!.Value)),
+            Psnr = Stats(statistics[EvaluationMetric.Psnr]),
+            Ssim = Stats(statistics[EvaluationMetric.Ssim]),
+            Lpips = Stats(statistics[EvaluationMetric.Lpips]),
             Failures = items.Where(o => o.Kind != OutcomeKind.Succeeded)
                 .OrderBy(o => o.ItemId, StringComparer.Ordinal)
                 .Select(o => new ItemFailure(o.ItemId, o.Error ?? o.Kind.ToString())).ToList(),
         };
     }
+
+    private static MetricStats? Stats(MetricSummary? m) => m is null ? null : new MetricStats(m.Count, m.Mean, m.Std, m.Min, m.Max);
 
     private string MetricsCsv()
     {

@@ -21,7 +21,7 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
                 .Select(s => new EvaluationCell(s.Task, s.Psnr, s.Ssim, s.Lpips, s.Count, s.Succeeded, s.NetworkEvaluationsPerImage)).ToList())).ToList())
         {
             Notes = rows.SelectMany(r => r.Summaries).Where(s => s.BestOf is not null).Select(s => s.Task).Distinct()
-                .Select(t => $"{t}: summary.json's statistics take each image's best of {rows.SelectMany(r => r.Summaries).First(s => s.Task == t).BestOf} runs by PSNR; this table averages all runs.")
+                .Select(t => $"{t}: summary.json's statistics take each image's best of {rows.SelectMany(r => r.Summaries).First(s => s.Task == t).BestOf} runs by PSNR (here and in summary.json).")
                 .ToList(),
         };
 
@@ -64,7 +64,9 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
     }
 
     private static string Format(MetricStats? stats, string format) =>
-        stats is null ? "–" : $"{stats.Mean.ToString(format, CultureInfo.InvariantCulture)} ± {stats.Std.ToString(format, CultureInfo.InvariantCulture)}";
+        stats is null ? "–"
+        : stats.Std is { } std ? $"{stats.Mean.ToString(format, CultureInfo.InvariantCulture)} ± {std.ToString(format, CultureInfo.InvariantCulture)}"
+        : stats.Mean.ToString(format, CultureInfo.InvariantCulture);
 }
 
 /// <summary>One method's row.</summary>

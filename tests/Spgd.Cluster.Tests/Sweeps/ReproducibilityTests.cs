@@ -143,5 +143,13 @@ public sealed class ReproducibilityTests
         Assert.Equal(2, statistics.GetProperty("bestOf").GetProperty("k").GetInt32());
         Assert.StartsWith("best of 2 runs per image by", statistics.GetProperty("aggregation").GetString());
         Assert.Contains("best of 2 runs", cluster.Store.Text(ItemKeys.EvaluationMarkdown("best-a")));
+
+        // The table's numbers are the best-of-K statistics, from the same code path as summary.json's.
+        var psnr = statistics.GetProperty("metrics").EnumerateArray().Single(m => m.GetProperty("metric").GetString() == "psnr");
+        Assert.Equal(psnr.GetProperty("mean").GetDouble(), summary.Psnr!.Mean);
+        Assert.Equal(2, summary.Psnr.Count);
+        var perImageBest = cluster.Store.Text(ItemKeys.TaskMetricsCsv("best-a", "inpainting_random")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(line => line.Split(',')).GroupBy(f => f[1]).Select(g => g.Max(f => double.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(perImageBest.Average(), summary.Psnr.Mean, 9);
     }
 }
