@@ -11,6 +11,10 @@ public class CliErrorTests
             "--candidate", TestPaths.Fixture("metrics", "noisy.npy"), "--bogus"), "--bogus");
 
     [Fact]
+    public void BestOfMoreThanTheRunsIsRefusedBeforeAnythingRuns() =>
+        SpgdProcess.AssertCleanFailure(SpgdProcess.Run("run", "--runs", "2", "--best-of", "3", "--out", Path.Combine(Path.GetTempPath(), $"spgd-bo-{Guid.NewGuid():N}")), "--best-of 3");
+
+    [Fact]
     public void UnknownCommandIsOneLine() => SpgdProcess.AssertCleanFailure(SpgdProcess.Run("frobnicate"), "frobnicate");
 
     [Fact]

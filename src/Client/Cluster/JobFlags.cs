@@ -33,6 +33,9 @@ public sealed class JobFlags
     /// <summary><c>--runs N</c>.</summary>
     public Option<int> Runs { get; } = new("--runs") { Description = "Runs per (image, task)", DefaultValueFactory = _ => 1 };
 
+    /// <summary>--best-of K: summaries keep each image's best of K runs (by PSNR), recorded as such.</summary>
+    public Option<int?> BestOf { get; } = new("--best-of") { Description = "Keep each image's best of K runs by PSNR in the summaries (recorded there; needs --runs >= K)" };
+
     /// <summary><c>--steps T</c>.</summary>
     public Option<int?> Steps { get; } = new("--steps") { Description = "SPGD outer steps T" };
 
@@ -48,7 +51,7 @@ public sealed class JobFlags
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Task, Runs, Steps, Warmup, Preset, Seed })
+        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Task, Runs, BestOf, Steps, Warmup, Preset, Seed })
             command.Options.Add(o);
     }
 
@@ -66,6 +69,9 @@ public sealed class JobFlags
         var images = parse.GetValue(Images);
         if (images < 0) throw new ArgumentException($"--images {images} is not valid: expected 0 (all files, or the default 8 demo images) or a positive count.");
         var tasks = parse.GetValue(Task) is { Length: > 0 } t ? t : DemoTasks;
+        var bestOf = parse.GetValue(BestOf);
+        if (bestOf is { } k && (k < 1 || k > parse.GetValue(Runs)))
+            throw new ArgumentException($"--best-of {k} is not valid: expected 1..{parse.GetValue(Runs)} (the number of --runs).");
         DatasetRef dataset = folder is null
             ? new DatasetRef { Kind = DatasetKind.SpectralDemo, Count = images > 0 ? images : 8, Size = size, Label = "spectral demo" }
             : new DatasetRef
@@ -77,7 +83,7 @@ public sealed class JobFlags
         {
             Dataset = dataset,
             Model = new ModelRef { Kind = model, Checkpoint = parse.GetValue(Checkpoint) is { } c ? Path.GetFullPath(c) : null },
-            Tasks = tasks.Select(n => new TaskSettings { Name = n.Trim() }).ToList(),
+            Tasks = tasks.Select(n => new TaskSettings { Name = n.Trim(), BestOf = bestOf }).ToList(),
             Runs = parse.GetValue(Runs),
             Seed = parse.GetValue(Seed),
             Sampler = new SamplerSettings
