@@ -34,6 +34,9 @@ public sealed class JobDispatchTests(ITestOutputHelper output)
         var expected = TestJobs.ItemIds(definition, TestJobs.DemoImageIds(15)).ToList();
         Assert.All(expected, id => Assert.Equal(1, cluster.Log.ExecutionsOf(id)));
         Assert.Equal(2, cluster.Log.Executions.Select(e => e.Silo).Distinct().Count());
+        // Refills name the silo whose report freed the place, and placement honours it.
+        Assert.NotEmpty(cluster.Log.HintedCalls);
+        Assert.All(cluster.Log.HintedCalls, c => Assert.Equal(c.Preferred, c.Silo));
     }
 
     [Fact]

@@ -38,6 +38,9 @@ internal sealed class JobGrain(
     private readonly JobOptions _options = options.Value;
     private readonly Dictionary<int, Lease> _leases = new();
     private readonly Dictionary<int, DateTime> _retryAt = new();
+    // Silos whose reports freed a place since the last dispatch (at most a window's worth): each new item is
+    // placed on one of them, so the silo that finishes gets the next item however stale the published loads are.
+    private readonly Queue<string> _freedOn = new();
     private IGrainTimer? _timer;
     private IGrainTimer? _refill;
     private bool _refillArmed;
@@ -199,6 +202,8 @@ internal sealed class JobGrain(
             S.Status[i] = (byte)(final.Kind == OutcomeKind.Succeeded ? ItemState.Succeeded : ItemState.Failed);
             _leases.Remove(i);
             _retryAt.Remove(i);
+            // Not after transient failures: a silo that fails fast must not attract every item.
+            if (final.Kind != OutcomeKind.FailedTransient) NoteFreed(outcome.Silo);
             await TryAggregateAsync(final);
         }
         else if (outcome.Kind == OutcomeKind.FailedTransient && outcome.Attempt == S.Attempts[i])
@@ -308,6 +313,13 @@ internal sealed class JobGrain(
         _refillArmed = true;
     }
 
+    private void NoteFreed(string silo)
+    {
+        if (string.IsNullOrEmpty(silo)) return;
+        _freedOn.Enqueue(silo);
+        while (_freedOn.Count > Math.Max(1, _window)) _freedOn.Dequeue();
+    }
+
     private int RefillThreshold => Math.Max(1, (int)Math.Ceiling(_window * _options.RefillFraction));
 
     private async Task RefillAsync(CancellationToken cancellationToken)
@@ -380,7 +392,7 @@ internal sealed class JobGrain(
         // Persist the attempt counts before starting anything, so a crash cannot hand out an attempt twice.
         _dirty = true;
         await FlushAsync();
-        var accepted = await Task.WhenAll(batch.Select(StartAsync));
+        var accepted = await Task.WhenAll(batch.Select(item => StartAsync(item, _freedOn.TryDequeue(out var silo) ? silo : null)));
         var rejected = 0;
         for (var k = 0; k < batch.Count; k++)
         {
@@ -398,13 +410,15 @@ internal sealed class JobGrain(
         return rejected > 0;
     }
 
-    private async Task<bool> StartAsync(WorkItem item)
+    private async Task<bool> StartAsync(WorkItem item, string? preferredSilo)
     {
         // Opens the item's part of the job's trace; the grain call carries it to the compute silo.
         using var activity = SpgdTelemetry.Source.StartActivity("spgd.dispatch", ActivityKind.Producer, SpgdTelemetry.JobContext(JobId));
         activity?.SetTag("spgd.job", JobId);
         activity?.SetTag("spgd.item", item.ItemId);
         activity?.SetTag("spgd.attempt", item.Attempt);
+        // Set inside this async method, so the hint travels with this one call only.
+        if (preferredSilo is not null) RequestContext.Set(PlacementHints.PreferredSilo, preferredSilo);
         try
         {
             return await GrainFactory.GetGrain<IRestorationGrain>($"{item.JobId}/{item.ItemId}#{item.Attempt}").StartAsync(item);
