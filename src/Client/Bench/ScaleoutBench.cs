@@ -33,7 +33,7 @@ public static class ScaleoutBench
         var warmupItems = new Option<int?>("--warmup-items") { Description = "Items of an untimed job run first (default: 2 per slot; 0: none)" };
         var settle = new Option<int>("--settle-seconds")
         {
-            Description = "Idle seconds after the warm-up job, before the timed job (freshly started processes are still compiling)", DefaultValueFactory = _ => 20,
+            Description = "Idle seconds after the warm-up job, before the timed job (freshly started processes are still compiling)", DefaultValueFactory = _ => 60,
         };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file", HelpName = "path" };
         var command = new Command("scaleout", "Throughput and control-plane memory of a multi-process cluster with simulated devices")
