@@ -29,18 +29,29 @@ public class ClusterBenchCommandTests
         var job = root.GetProperty("job_seconds").GetDouble();
         Assert.True(loop > 0 && job > 0, root.ToString());
         Assert.Equal(job / loop, root.GetProperty("ratio").GetDouble(), 6);
+        // The device's busy time is read back from the four item records; it fits inside the job's wall time.
+        var busy = root.GetProperty("job_device_busy_seconds").GetDouble();
+        Assert.True(busy > 0 && busy <= job, root.ToString());
+        Assert.Equal(job - busy, root.GetProperty("job_device_idle_seconds").GetDouble(), 6);
     }
 
     [Fact]
     public void ScaleoutRunsSiloProcessesOnRedisAndStopsThemAll()
     {
-        var root = RunJson("bench", "scaleout", "--silos", "2", "--items", "10", "--service-ms", "50",
+        var root = RunJson("bench", "scaleout", "--silos", "2", "--items", "10", "--service-ms", "50", "--warmup-items", "2", "--settle-seconds", "0",
             "--memory-items", "20,40", "--memory-silos", "1", "--memory-slots", "4");
         Assert.Equal("Completed", root.GetProperty("state").GetString());
         Assert.Equal(10, root.GetProperty("succeeded").GetInt32());
         Assert.Equal(40.0, root.GetProperty("ideal_items_per_second").GetDouble(), 9); // 2 silos × 1 slot / 0.05 s
         Assert.True(root.GetProperty("throughput_items_per_second").GetDouble() > 0);
         Assert.True(root.GetProperty("control_plane_rss_before_mib").GetDouble() > 0);
+        // Items per silo come from the item records of the timed job (not the warm-up job's 2).
+        var perSiloMin = root.GetProperty("items_per_silo_min").GetInt32();
+        var perSiloMax = root.GetProperty("items_per_silo_max").GetInt32();
+        var silosUsed = root.GetProperty("silos_that_ran_items").GetInt32();
+        Assert.InRange(silosUsed, 1, 2);
+        Assert.True(perSiloMin <= perSiloMax && perSiloMin * silosUsed <= 10 && perSiloMax * silosUsed >= 10, root.ToString());
+        Assert.True(root.GetProperty("control_plane_cpu_seconds").GetDouble() > 0, root.ToString());
         var jobs = root.GetProperty("memory_jobs").EnumerateArray().ToList();
         Assert.Equal([20, 40], jobs.Select(j => j.GetProperty("items").GetInt32()));
         Assert.All(jobs, j =>

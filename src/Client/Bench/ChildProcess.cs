@@ -98,6 +98,17 @@ public sealed class ChildProcess : IAsyncDisposable
         catch (IOException) { return null; }
     }
 
+    /// <summary>CPU time (user + system) the process has used so far, in seconds, or null once it has exited.</summary>
+    public double? CpuSeconds()
+    {
+        try
+        {
+            _process.Refresh();
+            return _process.HasExited ? null : _process.TotalProcessorTime.TotalSeconds;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception) { return null; }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

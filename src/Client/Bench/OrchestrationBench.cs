@@ -65,6 +65,8 @@ public static class OrchestrationBench
                         ("plain loop over Core", $"{loop:0.000} s ({loop / n * 1e3:0.0} ms/item)"),
                         ("embedded job (submit → completed)", $"{job.Seconds:0.000} s ({job.Seconds / n * 1e3:0.0} ms/item)"),
                         ("job, submit → last item finished", $"{job.ItemsSeconds:0.000} s"),
+                        ("device busy in the job (Σ item run times)", $"{job.DeviceBusySeconds:0.000} s ({job.DeviceBusySeconds / n * 1e3:0.0} ms/item)"),
+                        ("device idle in the job (wall − busy)", $"{job.Seconds - job.DeviceBusySeconds:0.000} s"),
                         ("ratio job / loop (target ≤ 1.05)", $"{ratio:0.000}"),
                     ]));
                 AnsiConsole.MarkupLine(Markup.Escape(BenchReport.MachineLine(machine)));
@@ -74,7 +76,8 @@ public static class OrchestrationBench
                     ["size"] = definition.Dataset.Size, ["steps"] = definition.Sampler.Steps, ["inner"] = definition.Sampler.Warmup,
                     ["warmup_items"] = parse.GetValue(warmup), ["threads"] = machine.TorchThreads, ["slots"] = 1,
                     ["loop_seconds"] = loop, ["job_seconds"] = job.Seconds, ["job_items_seconds"] = job.ItemsSeconds,
-                    ["job_succeeded"] = job.Succeeded, ["ratio"] = ratio, ["machine"] = BenchReport.Machine(machine),
+                    ["job_succeeded"] = job.Succeeded, ["ratio"] = ratio,
+                    ["job_device_busy_seconds"] = job.DeviceBusySeconds, ["job_device_idle_seconds"] = job.Seconds - job.DeviceBusySeconds, ["machine"] = BenchReport.Machine(machine),
                 });
                 return job.Succeeded == n ? 0 : 1;
             }
@@ -120,7 +123,7 @@ public static class OrchestrationBench
         return clock.Elapsed.TotalSeconds;
     }
 
-    private sealed record JobTiming(double Seconds, double ItemsSeconds, int Succeeded);
+    private sealed record JobTiming(double Seconds, double ItemsSeconds, int Succeeded, double DeviceBusySeconds);
 
     // The silo `spgd run` hosts: localhost clustering, folder storage, one CPU slot.
     private static async Task<JobTiming> RunJobAsync(JobDefinition d, int warmup, string outDir, CancellationToken ct)
@@ -140,7 +143,8 @@ public static class OrchestrationBench
             var client = host.Services.GetRequiredService<IClusterClient>();
             if (warmup > 0)
                 await RunOneAsync(client, "bench-warmup", d with { Dataset = d.Dataset with { Count = warmup } }, ct);
-            return await RunOneAsync(client, "bench-timed", d, ct);
+            var timed = await RunOneAsync(client, "bench-timed", d, ct);
+            return timed with { DeviceBusySeconds = DeviceBusySeconds(outDir, "bench-timed") };
         }
         finally
         {
@@ -163,6 +167,22 @@ public static class OrchestrationBench
 
         var total = clock.Elapsed.TotalSeconds;
         if (status.State == JobState.Failed) throw new InvalidOperationException($"Job {id} failed: {status.Error}");
-        return new JobTiming(total, last ?? total, status.Succeeded);
+        return new JobTiming(total, last ?? total, status.Succeeded, 0);
+    }
+
+    // The sum of the items' own run times (each item record's "seconds", measured on the device thread): the job's
+    // wall time minus this is the time the device waited for orchestration.
+    private static double DeviceBusySeconds(string storage, string jobId)
+    {
+        var folder = Path.Combine(storage, "jobs", jobId, "items");
+        if (!Directory.Exists(folder)) return 0;
+        var total = 0.0;
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories))
+        {
+            using var record = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(file));
+            if (record.RootElement.TryGetProperty("seconds", out var seconds)) total += seconds.GetDouble();
+        }
+
+        return total;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using Spgd.Client.Cluster;
@@ -29,10 +30,15 @@ public static class ScaleoutBench
         };
         var memorySilos = new Option<int>("--memory-silos") { Description = "Compute silos (0 ms service) for the memory jobs", DefaultValueFactory = _ => 2 };
         var memorySlots = new Option<int>("--memory-slots") { Description = "Slots per silo for the memory jobs", DefaultValueFactory = _ => 64 };
+        var warmupItems = new Option<int?>("--warmup-items") { Description = "Items of an untimed job run first (default: 2 per slot; 0: none)" };
+        var settle = new Option<int>("--settle-seconds")
+        {
+            Description = "Idle seconds after the warm-up job, before the timed job (freshly started processes are still compiling)", DefaultValueFactory = _ => 60,
+        };
         var json = new Option<string?>("--json") { Description = "Also write the results as JSON to this file", HelpName = "path" };
         var command = new Command("scaleout", "Throughput and control-plane memory of a multi-process cluster with simulated devices")
         {
-            silos, slots, serviceMs, items, memoryItems, memorySilos, memorySlots, json,
+            silos, slots, serviceMs, items, warmupItems, settle, memoryItems, memorySilos, memorySlots, json,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -40,7 +46,8 @@ public static class ScaleoutBench
                 parse.GetValue(items) ?? parse.GetValue(silos) * parse.GetValue(slots) * 10,
                 [.. parse.GetValue(memoryItems)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
                     .Select(s => int.Parse(s, CultureInfo.InvariantCulture))],
-                parse.GetValue(memorySilos), parse.GetValue(memorySlots));
+                parse.GetValue(memorySilos), parse.GetValue(memorySlots),
+                parse.GetValue(warmupItems) ?? parse.GetValue(silos) * parse.GetValue(slots) * 2, parse.GetValue(settle));
             plan.Validate();
             var result = await RunAsync(plan, ct);
             var machine = MachineInfo.Capture();
@@ -52,7 +59,8 @@ public static class ScaleoutBench
         return command;
     }
 
-    private sealed record Plan(int Silos, int Slots, int ServiceMs, int Items, int[] MemoryItems, int MemorySilos, int MemorySlots)
+    private sealed record Plan(int Silos, int Slots, int ServiceMs, int Items, int[] MemoryItems, int MemorySilos, int MemorySlots,
+        int WarmupItems, int SettleSeconds)
     {
         public void Validate()
         {
@@ -60,6 +68,8 @@ public static class ScaleoutBench
             if (Slots < 1) throw new ArgumentException($"--slots must be at least 1, got {Slots}");
             if (ServiceMs < 1) throw new ArgumentException($"--service-ms must be at least 1 (the ideal throughput divides by it), got {ServiceMs}");
             if (Items < 1) throw new ArgumentException($"--items must be at least 1, got {Items}");
+            if (WarmupItems < 0) throw new ArgumentException($"--warmup-items must be 0 or more, got {WarmupItems}");
+            if (SettleSeconds < 0) throw new ArgumentException($"--settle-seconds must be 0 or more, got {SettleSeconds}");
             if (MemoryItems.Any(n => n < 1)) throw new ArgumentException($"--memory-items must be positive counts, got {string.Join(",", MemoryItems)}");
             if (MemoryItems.Length > 0 && (MemorySilos < 1 || MemorySlots < 1))
                 throw new ArgumentException($"--memory-silos and --memory-slots must be at least 1, got {MemorySilos} and {MemorySlots}");
@@ -92,7 +102,23 @@ public static class ScaleoutBench
             var compute = await StartComputeAsync(children, clustering, storage, plan.Silos, plan.Slots, plan.ServiceMs, ct);
             await using var client = await ClusterClientHost.ConnectAsync(clustering, cancellationToken: ct);
 
-            var run = await RunJobAsync(client.Client, $"scaleout-{plan.Items}", plan.Items, ct);
+            // Long-lived silos are warm: a first job compiles the item path, the pause lets tiered compilation settle,
+            // and what the idle silos still burn meanwhile is reported.
+            if (plan.WarmupItems > 0) await RunJobAsync(client.Client, "scaleout-warmup", plan.WarmupItems, ct);
+            var idleCpu = SumCpu(compute);
+            await Task.Delay(TimeSpan.FromSeconds(plan.SettleSeconds), ct);
+            var idleCpuUsed = SumCpu(compute) - idleCpu;
+
+            // CPU time over the job (submit → completed): what the control plane spends per item, and what the idle-waiting
+            // compute silos cost the shared host meanwhile.
+            var loadAtSubmit = LoadAverage();
+            var controlCpu = control.CpuSeconds();
+            var computeCpu = SumCpu(compute);
+            var jobId = $"scaleout-{plan.Items}";
+            var run = await RunJobAsync(client.Client, jobId, plan.Items, ct);
+            var controlCpuUsed = control.CpuSeconds() - controlCpu;
+            var computeCpuUsed = SumCpu(compute) - computeCpu;
+            var perSilo = ItemsPerSilo(storage, jobId);
             var seconds = run.AllFinished - run.FirstDispatch;
             var ideal = plan.Silos * plan.Slots / (plan.ServiceMs / 1000.0);
             var measured = plan.Items / seconds;
@@ -103,6 +129,13 @@ public static class ScaleoutBench
                 ["first_dispatch_seconds"] = run.FirstDispatch, ["all_finished_seconds"] = run.AllFinished, ["terminal_seconds"] = run.Terminal,
                 ["dispatch_to_finish_seconds"] = seconds, ["throughput_items_per_second"] = measured,
                 ["ideal_items_per_second"] = ideal, ["fraction_of_ideal"] = measured / ideal,
+                ["control_plane_cpu_seconds"] = controlCpuUsed, ["control_plane_cpu_ms_per_item"] = controlCpuUsed * 1000 / plan.Items,
+                ["compute_silos_cpu_seconds"] = computeCpuUsed, ["job_seconds"] = run.Terminal,
+                ["warmup_items"] = plan.WarmupItems, ["settle_seconds"] = plan.SettleSeconds,
+                ["compute_silos_idle_cpu_cores"] = plan.SettleSeconds > 0 ? idleCpuUsed / plan.SettleSeconds : null,
+                ["load_average_at_submit"] = loadAtSubmit,
+                ["items_per_silo_min"] = perSilo.Count == 0 ? null : perSilo.Min(), ["items_per_silo_max"] = perSilo.Count == 0 ? null : perSilo.Max(),
+                ["silos_that_ran_items"] = perSilo.Count,
             };
 
             var memory = new JsonArray();
@@ -187,6 +220,33 @@ public static class ScaleoutBench
         return new JobRun(first ?? 0, finished ?? terminal, terminal, status.Succeeded, status.Failed, status.State);
     }
 
+    private static double? LoadAverage()
+    {
+        try { return double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException) { return null; }
+    }
+
+    private static double? SumCpu(IEnumerable<ChildProcess> processes)
+    {
+        var times = processes.Select(p => p.CpuSeconds()).ToList();
+        return times.Any(t => t is null) ? null : times.Sum();
+    }
+
+    // How evenly placement spread the items: the silo each item record names (the records are the workers' own).
+    private static List<int> ItemsPerSilo(string storage, string jobId)
+    {
+        var folder = Path.Combine(storage, "jobs", jobId, "items");
+        if (!Directory.Exists(folder)) return [];
+        var silos = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.json", SearchOption.AllDirectories))
+        {
+            using var record = JsonDocument.Parse(File.ReadAllBytes(file));
+            if (record.RootElement.TryGetProperty("silo", out var silo) && silo.GetString() is { Length: > 0 } name) silos.Add(name);
+        }
+
+        return [.. silos.GroupBy(n => n).Select(g => g.Count())];
+    }
+
     // Folder grain storage: grain-state/{grain type}/{key}/{state name}.state; the job grain's key is the job id.
     private static IEnumerable<(string Name, long Bytes)> JobStateSizes(string storage, string jobId) =>
         Directory.Exists(storage)
@@ -204,6 +264,9 @@ public static class ScaleoutBench
             ("throughput", $"{(double)r["throughput_items_per_second"]!:0.00} items/s"),
             ("ideal (silos × slots / service)", $"{(double)r["ideal_items_per_second"]!:0.00} items/s"),
             ("fraction of ideal (target ≥ 0.90)", $"{(double)r["fraction_of_ideal"]!:0.000}"),
+            ("items per silo (min / max)", $"{r["items_per_silo_min"]} / {r["items_per_silo_max"]} over {r["silos_that_ran_items"]} silos"),
+            ("idle compute silos' CPU before the job (cores)", $"{(double?)r["compute_silos_idle_cpu_cores"]:0.00}"),
+            ("CPU over the job: control plane / compute silos", $"{(double?)r["control_plane_cpu_seconds"]:0.00} s ({(double?)r["control_plane_cpu_ms_per_item"]:0.0} ms/item) / {(double?)r["compute_silos_cpu_seconds"]:0.00} s"),
         };
         if (r["control_plane_rss_before_mib"] is { } rss) rows.Add(("control-plane RSS before memory jobs", $"{(double)rss:0.0} MiB"));
         foreach (var m in r["memory_jobs"]!.AsArray())

@@ -22,6 +22,8 @@ namespace Spgd.Grains.Jobs;
 /// with exponential back-off, records each finished item once with its task's aggregator, and writes
 /// the evaluation table at the end. Progress is persisted, and a timer (restarted by any re-activation,
 /// which a reminder guarantees) resumes the job after its silo dies without redoing finished items.
+/// Finished items are replaced as their reports arrive (a refill), so devices do not wait for the timer;
+/// the timer is the safety net for retries, lost silos and expired leases.
 /// </summary>
 [ControlPlanePlacement]
 internal sealed class JobGrain(
@@ -36,7 +38,12 @@ internal sealed class JobGrain(
     private readonly JobOptions _options = options.Value;
     private readonly Dictionary<int, Lease> _leases = new();
     private readonly Dictionary<int, DateTime> _retryAt = new();
+    // Silos whose reports freed a place since the last dispatch (at most a window's worth): each new item is
+    // placed on one of them, so the silo that finishes gets the next item however stale the published loads are.
+    private readonly Queue<string> _freedOn = new();
     private IGrainTimer? _timer;
+    private IGrainTimer? _refill;
+    private bool _refillArmed;
     private int _cursor;
     private int _window;
     private DateTime _windowRefreshedAt;
@@ -61,6 +68,7 @@ internal sealed class JobGrain(
             logger.LogInformation("Job {Job} resumed: {Finished}/{Total} finished, {InFlight} in flight",
                 JobId, CountFinished(), ItemCount, _leases.Count);
             StartTimer();
+            ArmRefill();
         }
 
         return Task.CompletedTask;
@@ -107,6 +115,7 @@ internal sealed class JobGrain(
             await WriteJobFilesAsync();
             await TryRegisterReminderAsync();
             StartTimer();
+            ArmRefill(); // the first items go out now, not one dispatch interval later
             logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, D.ImageIds.Length);
         }
 
@@ -193,6 +202,8 @@ internal sealed class JobGrain(
             S.Status[i] = (byte)(final.Kind == OutcomeKind.Succeeded ? ItemState.Succeeded : ItemState.Failed);
             _leases.Remove(i);
             _retryAt.Remove(i);
+            // Not after transient failures: a silo that fails fast must not attract every item.
+            if (final.Kind != OutcomeKind.FailedTransient) NoteFreed(outcome.Silo);
             await TryAggregateAsync(final);
         }
         else if (outcome.Kind == OutcomeKind.FailedTransient && outcome.Attempt == S.Attempts[i])
@@ -204,9 +215,10 @@ internal sealed class JobGrain(
             return;
         }
 
-        // Persisted by the next tick (at most one dispatch interval later), not per report: a job of 20,000
-        // items would otherwise rewrite its state 20,000 times. A crash in between re-runs those few items.
+        // Persisted by the next refill or tick, not per report: a job of 20,000 items would otherwise rewrite
+        // its state 20,000 times. A crash in between re-runs those few items.
         _dirty = true;
+        RequestRefill();
         await TryFinishAsync();
     }
 
@@ -283,6 +295,40 @@ internal sealed class JobGrain(
         await TryFinishAsync();
     }
 
+    // A report freed a place in the window: refill it now rather than on the next tick, so the silo that has
+    // just started its queued item gets the next one before it finishes. The refill waits until a few places
+    // are free (RefillFraction of the window), so one state write covers several dispatches, and it runs as
+    // the grain's next turn, so the report returns at once and reports already queued join the same batch.
+    private void RequestRefill()
+    {
+        if (_refillArmed || _window == 0 || S.State != JobState.Running) return;
+        if (_window - _leases.Count >= RefillThreshold) ArmRefill();
+    }
+
+    private void ArmRefill()
+    {
+        _refill ??= this.RegisterGrainTimer(RefillAsync,
+            new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _refill.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        _refillArmed = true;
+    }
+
+    private void NoteFreed(string silo)
+    {
+        if (string.IsNullOrEmpty(silo)) return;
+        _freedOn.Enqueue(silo);
+        while (_freedOn.Count > Math.Max(1, _window)) _freedOn.Dequeue();
+    }
+
+    private int RefillThreshold => Math.Max(1, (int)Math.Ceiling(_window * _options.RefillFraction));
+
+    private async Task RefillAsync(CancellationToken cancellationToken)
+    {
+        _refillArmed = false;
+        if (S.State != JobState.Running) return;
+        _dirty |= await DispatchAsync(DateTime.UtcNow);
+    }
+
     private async Task<bool> ExpireLeasesAsync(DateTime now)
     {
         var expired = _leases.Where(kv => kv.Value.Expires < now).Select(kv => kv.Key).ToList();
@@ -346,17 +392,17 @@ internal sealed class JobGrain(
         // Persist the attempt counts before starting anything, so a crash cannot hand out an attempt twice.
         _dirty = true;
         await FlushAsync();
-        var accepted = await Task.WhenAll(batch.Select(StartAsync));
+        var accepted = await Task.WhenAll(batch.Select(item => StartAsync(item, _freedOn.TryDequeue(out var silo) ? silo : null)));
         var rejected = 0;
         for (var k = 0; k < batch.Count; k++)
         {
             if (accepted[k]) continue;
-            // Not placed or queue full: not the item's fault, so the attempt is not spent.
+            // Not placed or queue full: not the item's fault, so the attempt is not spent. The next refill (a slot
+            // freed somewhere) or tick tries it again.
             var i = batch[k].Index;
             S.Attempts[i]--;
             S.Status[i] = (byte)ItemState.Pending;
             _leases.Remove(i);
-            _retryAt[i] = now + _options.DispatchInterval;
             _cursor = Math.Min(_cursor, i);
             rejected++;
         }
@@ -364,13 +410,15 @@ internal sealed class JobGrain(
         return rejected > 0;
     }
 
-    private async Task<bool> StartAsync(WorkItem item)
+    private async Task<bool> StartAsync(WorkItem item, string? preferredSilo)
     {
         // Opens the item's part of the job's trace; the grain call carries it to the compute silo.
         using var activity = SpgdTelemetry.Source.StartActivity("spgd.dispatch", ActivityKind.Producer, SpgdTelemetry.JobContext(JobId));
         activity?.SetTag("spgd.job", JobId);
         activity?.SetTag("spgd.item", item.ItemId);
         activity?.SetTag("spgd.attempt", item.Attempt);
+        // Set inside this async method, so the hint travels with this one call only.
+        if (preferredSilo is not null) RequestContext.Set(PlacementHints.PreferredSilo, preferredSilo);
         try
         {
             return await GrainFactory.GetGrain<IRestorationGrain>($"{item.JobId}/{item.ItemId}#{item.Attempt}").StartAsync(item);
@@ -402,6 +450,11 @@ internal sealed class JobGrain(
     private async Task TryFinishAsync()
     {
         if (S.State != JobState.Running) return;
+        // Cheap checks first (this runs on every report): an item in flight holds a lease, and no item below
+        // the cursor is pending.
+        if (_leases.Count > 0) return;
+        while (_cursor < ItemCount && S.Status[_cursor] != (byte)ItemState.Pending) _cursor++;
+        if (_cursor < ItemCount) return;
         for (var i = 0; i < ItemCount; i++)
             if (S.Status[i] is (byte)ItemState.Pending or (byte)ItemState.Dispatched) return;
 
@@ -603,6 +656,9 @@ internal sealed class JobGrain(
     {
         _timer?.Dispose();
         _timer = null;
+        _refill?.Dispose();
+        _refill = null;
+        _refillArmed = false;
     }
 
     private async Task TryRegisterReminderAsync()

@@ -9,7 +9,15 @@ public sealed class JobOptions
     /// <summary>An item whose worker is silent this long is presumed lost and dispatched again.</summary>
     public TimeSpan LeaseTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Period of the dispatch/lease check.</summary>
+    /// <summary>
+    /// A finished item's place in the window is refilled at once when at least this fraction of the window
+    /// (and at least one place) is free; one state write then covers the whole refill. Each slot keeps
+    /// <see cref="WindowPerSlot"/> − 1 items queued on its silo, so a fraction well below that share of the
+    /// window refills before a device runs dry.
+    /// </summary>
+    public double RefillFraction { get; set; } = 0.125;
+
+    /// <summary>Period of the dispatch/lease check: the safety net for retries, lost silos and expired leases.</summary>
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Attempts per item (transient failures and lost workers) before it fails for good.</summary>

@@ -10,6 +10,8 @@ internal sealed class ExecutionLog
     public ConcurrentQueue<(string Silo, string ItemId)> Executions { get; } = new();
     public ConcurrentQueue<(string Silo, string ItemId)> Attempts { get; } = new();
     public ConcurrentQueue<(string Silo, string Grain)> RestorationCalls { get; } = new();
+    /// <summary>Restoration calls that carried a placement hint: the silo that served the call and the silo the job named.</summary>
+    public ConcurrentQueue<(string Silo, string Preferred)> HintedCalls { get; } = new();
 
     public int ExecutionsOf(string itemId) => Executions.Count(e => e.ItemId == itemId);
     public int AttemptsOf(string itemId) => Attempts.Count(e => e.ItemId == itemId);
@@ -33,7 +35,10 @@ internal sealed class RestorationCallRecorder(ExecutionLog log, string silo) : I
     public Task Invoke(IIncomingGrainCallContext context)
     {
         if (context.InterfaceMethod?.DeclaringType == typeof(IRestorationGrain))
+        {
             log.RestorationCalls.Enqueue((silo, context.TargetId.ToString()));
+            if (RequestContext.Get(Spgd.Grains.Placement.PlacementHints.PreferredSilo) is string preferred) log.HintedCalls.Enqueue((silo, preferred));
+        }
         return context.Invoke();
     }
 }

@@ -6,6 +6,7 @@ using Spgd.Contracts.Jobs;
 using Spgd.Grains;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Hosting;
+using Spgd.Grains.Jobs;
 using Spgd.Grains.Persistence;
 using Spgd.Storage;
 using Spgd.Tests;
@@ -26,7 +27,8 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
     public IClusterClient Client => Cluster.Client;
 
     public static async Task<SpgdTestCluster> StartAsync(IReadOnlyList<DeviceOptions?> devices,
-        Func<DeviceOptions, IServiceProvider, IWorkItemRunner>? runner = null, Action<ISiloBuilder>? configure = null)
+        Func<DeviceOptions, IServiceProvider, IWorkItemRunner>? runner = null, Action<ISiloBuilder>? configure = null,
+        Action<JobOptions>? jobOptions = null)
     {
         var store = new TestStore(TestPaths.NewTempDir("spgd-cluster"));
         var log = new ExecutionLog();
@@ -38,7 +40,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
             device.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
             device.PublishInterval = TimeSpan.FromMilliseconds(500);
             silo.Services.AddSingleton<IBlobStore>(store.Blobs);
-            silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store.Blobs);
+            silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store.GrainStateBlobs);
             silo.Services.AddSingleton<IWorkItemRunner>(sp => new RecordingRunner(
                 runner is null ? new SimulatedWorkItemRunner(device.SimulatedServiceTime ?? TimeSpan.Zero) : runner(device, sp),
                 log, options.SiloName));
@@ -60,6 +62,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
                 jobs.RetryBaseDelay = TimeSpan.FromMilliseconds(200);
                 jobs.RetryMaxDelay = TimeSpan.FromSeconds(2);
                 jobs.ReminderPeriod = TimeSpan.FromSeconds(2);
+                jobOptions?.Invoke(jobs);
             });
         });
         builder.ConfigureClient(c => c.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));

@@ -8,6 +8,11 @@ internal sealed class TestStore(string root)
     public string Root { get; } = root;
     public FileBlobStore Blobs { get; } = new(root);
 
+    /// <summary>The same store, counting writes: the silos' grain storage goes through it.</summary>
+    public CountingBlobStore GrainStateBlobs => _grainState ??= new CountingBlobStore(Blobs);
+
+    private CountingBlobStore? _grainState;
+
     public bool Exists(string key) => File.Exists(PathOf(key));
     public byte[] Bytes(string key) => File.ReadAllBytes(PathOf(key));
     public string Text(string key) => File.ReadAllText(PathOf(key));
