@@ -23,17 +23,30 @@ public static class BatchingBench
         var size = new Option<int?>("--size") { Description = "Image side (default: the model's image size)" };
         var steps = new Option<int>("--steps") { Description = "T of the restoration the images/min refer to", DefaultValueFactory = _ => 100 };
         var inner = new Option<int>("--inner") { Description = "N of the restoration the images/min refer to", DefaultValueFactory = _ => 5 };
+        var endToEnd = new Option<bool>("--end-to-end")
+        {
+            Description = "Instead: run demo items (spectral prior) as a job through an in-process silo's device executor with batching on, " +
+                          "once per batch size, and report items/min (--size defaults to 64)",
+        };
+        var items = new Option<int>("--items") { Description = "--end-to-end: timed items per batch size", DefaultValueFactory = _ => 24 };
+        var task = new Option<string>("--task") { Description = "--end-to-end: task of every item", DefaultValueFactory = _ => "inpainting_random" };
         var command = new Command("batching",
             "Time one network evaluation with the gradient at each batch size and report images/min at T·N evaluations per image " +
             "(random weights; peak RSS is the process's VmHWM, so it includes the smaller batches run before)")
-        { preset, config, batches, size, steps, inner };
+        { preset, config, batches, size, steps, inner, endToEnd, items, task };
         shared.AddTo(command);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
             shared.Apply(parse);
             var list = ParseBatches(parse.GetValue(batches)!);
             if (parse.GetValue(steps) < 1 || parse.GetValue(inner) < 1)
                 throw new ArgumentException($"--steps and --inner must be at least 1, got {parse.GetValue(steps)} and {parse.GetValue(inner)}");
+            if (parse.GetValue(endToEnd))
+            {
+                if (parse.GetValue(items) < 1) throw new ArgumentException($"--items must be at least 1, got {parse.GetValue(items)}");
+                return await RunEndToEndAsync(list, parse.GetValue(items), parse.GetValue(size) ?? 64, parse.GetValue(steps), parse.GetValue(inner),
+                    parse.GetValue(task)!, parse.GetValue(shared.Warmup), parse.GetValue(shared.Json), ct);
+            }
             var (name, cfg) = BenchOptions.ResolveModel(parse, preset, config);
             var options = new BatchingBenchmarkOptions(name, cfg, list, parse.GetValue(size), parse.GetValue(shared.Repeats), parse.GetValue(shared.Warmup),
                 parse.GetValue(shared.Seed), parse.GetValue(steps) * parse.GetValue(inner));
@@ -46,6 +59,48 @@ public static class BatchingBench
             return 0;
         });
         return command;
+    }
+
+    private static async Task<int> RunEndToEndAsync(IReadOnlyList<int> batches, int items, int size, int steps, int inner, string task, int warmup,
+        string? jsonPath, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var before = MachineInfo.Capture();
+        // Warm-up items run untimed on each silo first (at least one batch's worth, so each batch size is warm).
+        var points = await BatchingThroughput.RunAsync(batches, items, size, steps, inner, task, warmup * batches.Max(), ct);
+        var after = MachineInfo.Capture();
+        var baseline = points.FirstOrDefault(p => p.MaxBatchSize == 1);
+
+        var table = new Table()
+            .Title($"spgd bench batching --end-to-end: {items} items per batch size, {task}, spectral prior, {size}², T = {steps}, N = {inner}, " +
+                   $"one CPU slot, {before.TorchThreads} threads")
+            .AddColumn("max batch").AddColumn(new TableColumn("mean batch formed").RightAligned())
+            .AddColumn(new TableColumn("seconds").RightAligned()).AddColumn(new TableColumn("items/min").RightAligned())
+            .AddColumn(new TableColumn("vs batch 1").RightAligned()).AddColumn(new TableColumn("succeeded").RightAligned());
+        foreach (var p in points)
+            table.AddRow($"{p.MaxBatchSize}", $"{p.MeanBatchSize:0.00}", $"{p.Seconds:0.000}", $"{p.ItemsPerMinute:0.0}",
+                baseline is null ? "–" : $"{p.ItemsPerMinute / baseline.ItemsPerMinute:0.00}×", $"{p.Succeeded}/{p.Items}");
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Markup.Escape($"{BenchReport.MachineLine(before)}; load at the end {after.LoadAverage1Min?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"}"));
+
+        var rows = new JsonArray();
+        foreach (var p in points)
+            rows.Add(new JsonObject
+            {
+                ["max_batch_size"] = p.MaxBatchSize, ["items"] = p.Items, ["succeeded"] = p.Succeeded, ["seconds"] = p.Seconds,
+                ["items_per_minute"] = p.ItemsPerMinute, ["mean_batch_size"] = p.MeanBatchSize, ["batches_run"] = p.Batches,
+                ["speedup_vs_batch1"] = baseline is null ? null : p.ItemsPerMinute / baseline.ItemsPerMinute,
+            });
+        BenchReport.WriteJson(jsonPath, new JsonObject
+        {
+            ["benchmark"] = "batching", ["mode"] = "end-to-end", ["prior"] = "spectral", ["task"] = task, ["size"] = size, ["steps"] = steps,
+            ["inner"] = inner, ["items"] = items, ["warmup_items"] = warmup * batches.Max(), ["slots"] = 1, ["threads"] = before.TorchThreads,
+            ["started_utc"] = started.ToString("O", CultureInfo.InvariantCulture),
+            ["finished_utc"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["batches"] = rows, ["load_average_1min_start"] = before.LoadAverage1Min, ["load_average_1min_end"] = after.LoadAverage1Min,
+            ["machine"] = BenchReport.Machine(before),
+        });
+        return points.All(p => p.Succeeded == p.Items) ? 0 : 1;
     }
 
     /// <summary>Parses "1,2,4" into batch sizes; throws naming the bad entry.</summary>
