@@ -41,7 +41,7 @@ public class BatchingBenchCommandTests
     {
         var json = Path.Combine(TestPaths.NewTempDir(), "batching-e2e.json");
         var r = SpgdProcess.Run("bench", "batching", "--end-to-end", "--batches", "1,3", "--items", "6", "--size", "16", "--steps", "2",
-            "--inner", "1", "--warmup", "1", "--json", json);
+            "--inner", "1", "--warmup", "1", "--repeats", "2", "--json", json);
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(File.ReadAllText(json));
         var root = doc.RootElement;
@@ -49,7 +49,8 @@ public class BatchingBenchCommandTests
         Assert.True(root.GetProperty("machine").TryGetProperty("load_average_1min", out _));
         var rows = root.GetProperty("batches").EnumerateArray().ToList();
         Assert.Equal([1, 3], rows.Select(row => row.GetProperty("max_batch_size").GetInt32()));
-        Assert.All(rows, row => Assert.Equal(6, row.GetProperty("succeeded").GetInt32()));
+        Assert.All(rows, row => Assert.Equal(12, row.GetProperty("succeeded").GetInt32()));
+        Assert.All(rows, row => Assert.Equal(2, row.GetProperty("seconds").GetArrayLength()));
         Assert.All(rows, row => Assert.True(row.GetProperty("items_per_minute").GetDouble() > 0));
         // Without batching every run is one item; with it no run exceeds the maximum.
         Assert.Equal(1.0, rows[0].GetProperty("mean_batch_size").GetDouble());

@@ -45,7 +45,7 @@ public static class BatchingBench
             {
                 if (parse.GetValue(items) < 1) throw new ArgumentException($"--items must be at least 1, got {parse.GetValue(items)}");
                 return await RunEndToEndAsync(list, parse.GetValue(items), parse.GetValue(size) ?? 64, parse.GetValue(steps), parse.GetValue(inner),
-                    parse.GetValue(task)!, parse.GetValue(shared.Warmup), parse.GetValue(shared.Json), ct);
+                    parse.GetValue(task)!, parse.GetValue(shared.Warmup), parse.GetValue(shared.Repeats), parse.GetValue(shared.Json), ct);
             }
             var (name, cfg) = BenchOptions.ResolveModel(parse, preset, config);
             var options = new BatchingBenchmarkOptions(name, cfg, list, parse.GetValue(size), parse.GetValue(shared.Repeats), parse.GetValue(shared.Warmup),
@@ -62,45 +62,48 @@ public static class BatchingBench
     }
 
     private static async Task<int> RunEndToEndAsync(IReadOnlyList<int> batches, int items, int size, int steps, int inner, string task, int warmup,
-        string? jsonPath, CancellationToken ct)
+        int repeats, string? jsonPath, CancellationToken ct)
     {
         var started = DateTimeOffset.UtcNow;
         var before = MachineInfo.Capture();
         // Warm-up items run untimed on each silo first (at least one batch's worth, so each batch size is warm).
-        var points = await BatchingThroughput.RunAsync(batches, items, size, steps, inner, task, warmup * batches.Max(), ct);
+        var points = await BatchingThroughput.RunAsync(batches, items, size, steps, inner, task, warmup * batches.Max(), repeats, ct);
         var after = MachineInfo.Capture();
         var baseline = points.FirstOrDefault(p => p.MaxBatchSize == 1);
 
         var table = new Table()
-            .Title($"spgd bench batching --end-to-end: {items} items per batch size, {task}, spectral prior, {size}², T = {steps}, N = {inner}, " +
+            .Title($"spgd bench batching --end-to-end: {repeats} × {items} items per batch size, {task}, spectral prior, {size}², T = {steps}, N = {inner}, " +
                    $"one CPU slot, {before.TorchThreads} threads")
             .AddColumn("max batch").AddColumn(new TableColumn("mean batch formed").RightAligned())
-            .AddColumn(new TableColumn("seconds").RightAligned()).AddColumn(new TableColumn("items/min").RightAligned())
+            .AddColumn(new TableColumn("seconds per job (median, min–max)").RightAligned()).AddColumn(new TableColumn("items/min").RightAligned())
             .AddColumn(new TableColumn("vs batch 1").RightAligned()).AddColumn(new TableColumn("succeeded").RightAligned());
         foreach (var p in points)
-            table.AddRow($"{p.MaxBatchSize}", $"{p.MeanBatchSize:0.00}", $"{p.Seconds:0.000}", $"{p.ItemsPerMinute:0.0}",
-                baseline is null ? "–" : $"{p.ItemsPerMinute / baseline.ItemsPerMinute:0.00}×", $"{p.Succeeded}/{p.Items}");
+            table.AddRow($"{p.MaxBatchSize}", $"{p.MeanBatchSize:0.00}", BenchReport.Seconds(p.Seconds), $"{p.ItemsPerMinute:0.0}",
+                baseline is null ? "–" : $"{p.ItemsPerMinute / baseline.ItemsPerMinute:0.00}×", $"{p.Succeeded}/{p.Items * repeats}");
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine(Markup.Escape($"{BenchReport.MachineLine(before)}; load at the end {after.LoadAverage1Min?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"}"));
 
         var rows = new JsonArray();
         foreach (var p in points)
-            rows.Add(new JsonObject
-            {
-                ["max_batch_size"] = p.MaxBatchSize, ["items"] = p.Items, ["succeeded"] = p.Succeeded, ["seconds"] = p.Seconds,
-                ["items_per_minute"] = p.ItemsPerMinute, ["mean_batch_size"] = p.MeanBatchSize, ["batches_run"] = p.Batches,
-                ["speedup_vs_batch1"] = baseline is null ? null : p.ItemsPerMinute / baseline.ItemsPerMinute,
-            });
+        {
+            var row = new JsonObject { ["max_batch_size"] = p.MaxBatchSize, ["items"] = p.Items, ["succeeded"] = p.Succeeded };
+            BenchReport.AddTiming(row, p.Seconds);
+            row["items_per_minute"] = p.ItemsPerMinute;
+            row["mean_batch_size"] = p.MeanBatchSize;
+            row["batches_run"] = p.Batches;
+            row["speedup_vs_batch1"] = baseline is null ? null : p.ItemsPerMinute / baseline.ItemsPerMinute;
+            rows.Add(row);
+        }
         BenchReport.WriteJson(jsonPath, new JsonObject
         {
             ["benchmark"] = "batching", ["mode"] = "end-to-end", ["prior"] = "spectral", ["task"] = task, ["size"] = size, ["steps"] = steps,
-            ["inner"] = inner, ["items"] = items, ["warmup_items"] = warmup * batches.Max(), ["slots"] = 1, ["threads"] = before.TorchThreads,
+            ["inner"] = inner, ["items"] = items, ["repeats"] = repeats, ["warmup_items"] = warmup * batches.Max(), ["slots"] = 1, ["threads"] = before.TorchThreads,
             ["started_utc"] = started.ToString("O", CultureInfo.InvariantCulture),
             ["finished_utc"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
             ["batches"] = rows, ["load_average_1min_start"] = before.LoadAverage1Min, ["load_average_1min_end"] = after.LoadAverage1Min,
             ["machine"] = BenchReport.Machine(before),
         });
-        return points.All(p => p.Succeeded == p.Items) ? 0 : 1;
+        return points.All(p => p.Succeeded == p.Items * repeats) ? 0 : 1;
     }
 
     /// <summary>Parses "1,2,4" into batch sizes; throws naming the bad entry.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Spgd.Client.Cluster;
 using Spgd.Contracts.Jobs;
+using Spgd.Core.Benchmarks;
 using Spgd.Grains.Telemetry;
 using Spgd.Silo;
 
@@ -13,14 +14,14 @@ namespace Spgd.Client.Bench;
 /// <summary>One batch size of <see cref="BatchingThroughput"/>.</summary>
 /// <param name="MaxBatchSize">The silo's maximum batch size.</param>
 /// <param name="Items">Timed items.</param>
-/// <param name="Succeeded">Items that succeeded.</param>
-/// <param name="Seconds">Submit → job completed.</param>
+/// <param name="Succeeded">Items that succeeded, over all timed jobs.</param>
+/// <param name="Seconds">Submit → job completed, one entry per timed job.</param>
 /// <param name="MeanBatchSize">Mean size of the batches the device actually ran (from the batch-size histogram).</param>
-/// <param name="Batches">Batches run during the timed job.</param>
-public sealed record BatchingThroughputPoint(int MaxBatchSize, int Items, int Succeeded, double Seconds, double MeanBatchSize, long Batches)
+/// <param name="Batches">Batches run during the timed jobs.</param>
+public sealed record BatchingThroughputPoint(int MaxBatchSize, int Items, int Succeeded, TimingSummary Seconds, double MeanBatchSize, long Batches)
 {
-    /// <summary>Items finished per minute.</summary>
-    public double ItemsPerMinute => 60 * Items / Seconds;
+    /// <summary>Items finished per minute, from the median job.</summary>
+    public double ItemsPerMinute => 60 * Items / Seconds.Median;
 }
 
 /// <summary>
@@ -30,9 +31,10 @@ public sealed record BatchingThroughputPoint(int MaxBatchSize, int Items, int Su
 /// </summary>
 public static class BatchingThroughput
 {
-    /// <summary>Runs the job once per batch size, each on a fresh silo, after <paramref name="warmupItems"/> untimed items.</summary>
+    /// <summary>Runs <paramref name="repeats"/> timed jobs per batch size, each batch size on a fresh silo after
+    /// <paramref name="warmupItems"/> untimed items.</summary>
     public static async Task<IReadOnlyList<BatchingThroughputPoint>> RunAsync(IReadOnlyList<int> batches, int items, int size, int steps, int inner,
-        string task, int warmupItems, CancellationToken ct)
+        string task, int warmupItems, int repeats, CancellationToken ct)
     {
         var points = new List<BatchingThroughputPoint>();
         foreach (var batch in batches)
@@ -40,7 +42,7 @@ public static class BatchingThroughput
             var work = Directory.CreateTempSubdirectory("spgd-bench-batching-").FullName;
             try
             {
-                points.Add(await RunOneAsync(batch, items, size, steps, inner, task, warmupItems, work, ct));
+                points.Add(await RunOneAsync(batch, items, size, steps, inner, task, warmupItems, repeats, work, ct));
             }
             finally
             {
@@ -51,7 +53,7 @@ public static class BatchingThroughput
     }
 
     private static async Task<BatchingThroughputPoint> RunOneAsync(int batch, int items, int size, int steps, int inner, string task,
-        int warmupItems, string outDir, CancellationToken ct)
+        int warmupItems, int repeats, string outDir, CancellationToken ct)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
@@ -69,10 +71,16 @@ public static class BatchingThroughput
             if (warmupItems > 0) await RunJobAsync(client, $"batching-warmup-{batch}", Definition(task, warmupItems, size, steps, inner), ct);
 
             using var sizes = new BatchSizeListener();
-            var clock = Stopwatch.StartNew();
-            var status = await RunJobAsync(client, $"batching-{batch}", Definition(task, items, size, steps, inner), ct);
-            var seconds = clock.Elapsed.TotalSeconds;
-            return new BatchingThroughputPoint(batch, items, status.Succeeded, seconds, sizes.Mean, sizes.Count);
+            var seconds = new double[repeats];
+            var succeeded = 0;
+            for (var r = 0; r < repeats; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                var status = await RunJobAsync(client, $"batching-{batch}-{r}", Definition(task, items, size, steps, inner), ct);
+                seconds[r] = clock.Elapsed.TotalSeconds;
+                succeeded += status.Succeeded;
+            }
+            return new BatchingThroughputPoint(batch, items, succeeded, new TimingSummary(seconds), sizes.Mean, sizes.Count);
         }
         finally
         {
