@@ -60,7 +60,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         _siloName = silo.Name;
         _siloKey = silo.SiloAddress.ToParsableString();
         // Keys are computed when an item is queued; before the runner is known (or without batching) every item runs alone.
-        _queue = new BatchingQueue<WorkItem>(item => _batchRunner?.BatchKey(item));
+        _queue = new BatchingQueue<WorkItem>(BatchKey);
         // A job's silo may be dying: retry long enough for the membership to notice and the job to re-activate elsewhere.
         _reportRetry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
@@ -176,6 +176,17 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         }
 
         _stop.Cancel();
+    }
+
+    // A key that cannot be computed only costs the item its batching, never its acceptance.
+    private object? BatchKey(WorkItem item)
+    {
+        try { return _batchRunner?.BatchKey(item); }
+        catch (Exception e)
+        {
+            _logger.LogDebug(e, "No batch key for item {Item} of job {Job}; it runs alone", item.ItemId, item.JobId);
+            return null;
+        }
     }
 
     private void WorkLoop()
