@@ -18,7 +18,7 @@ namespace Spgd.Cluster.Tests.Devices;
 /// <summary>
 /// Batching on a device: queued items with the same key run as one batch of at most MaxBatchSize, other keys never
 /// join, every item keeps its own outcome, and a bad item fails alone. To make batches form deterministically, the
-/// first run on the device waits until enough items are queued behind it.
+/// first run on the device waits until the other items are queued behind it, or a linger waits for the whole batch.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class DeviceBatchingTests
@@ -28,7 +28,7 @@ public sealed class DeviceBatchingTests
     {
         await using var cluster = await SpgdTestCluster.StartAsync(
             [new DeviceOptions { Device = "sim", Slots = 1, MaxBatchSize = 3 }, null],
-            (_, sp) => new QueueGate(new TaskKeyedSimulatedRunner(TimeSpan.FromMilliseconds(50)), sp, queued: 5));
+            (_, sp) => new QueueGate(new TaskKeyedSimulatedRunner(TimeSpan.FromMilliseconds(50)), sp, held: 6));
         var definition = TestJobs.Demo(images: 7, taskCount: 2);
         await cluster.Client.GetGrain<IJobGrain>("batch-a").SubmitAsync(definition);
         var status = await cluster.WaitForEndAsync("batch-a", TimeSpan.FromMinutes(2));
@@ -57,7 +57,7 @@ public sealed class DeviceBatchingTests
         var metrics = MetricSetMetrics.Create(null, null);
         await using var cluster = await SpgdTestCluster.StartAsync(
             [new DeviceOptions { Device = "cpu", Slots = 1, MaxBatchSize = 4 }, null],
-            (_, sp) => new QueueGate(new CoreWorkItemRunner(models, metrics, sp.GetRequiredService<IBlobStore>()), sp, queued: 4));
+            (_, sp) => new QueueGate(new CoreWorkItemRunner(models, metrics, sp.GetRequiredService<IBlobStore>()), sp, held: 5));
         var definition = TestJobs.Demo(images: 1, taskCount: 1, steps: 3, warmup: 2) with
         {
             Dataset = new DatasetRef { Kind = DatasetKind.Folder, Path = dir, Size = 32, Label = "batch" },
@@ -96,19 +96,22 @@ public sealed class DeviceBatchingTests
     [Fact]
     public async Task A_failing_item_of_a_batch_fails_alone()
     {
-        // Two bad items: whichever item arrives first runs alone (the gate holds it), so at least one bad item is in the batch of four.
-        string[] bad = ["demo-001", "demo-003"];
+        // A linger longer than the dispatch makes the first take wait until all five items form one batch.
         await using var cluster = await SpgdTestCluster.StartAsync(
-            [new DeviceOptions { Device = "sim", Slots = 1, MaxBatchSize = 4 }, null],
-            (_, sp) => new QueueGate(new TaskKeyedSimulatedRunner(TimeSpan.FromMilliseconds(20), bad), sp, queued: 4));
+            [new DeviceOptions { Device = "sim", Slots = 1, MaxBatchSize = 5, BatchLinger = TimeSpan.FromSeconds(20) }, null],
+            (_, _) => new TaskKeyedSimulatedRunner(TimeSpan.FromMilliseconds(20), ["demo-002"]));
         await cluster.Client.GetGrain<IJobGrain>("batch-c").SubmitAsync(TestJobs.Demo(images: 5, taskCount: 1));
         var status = await cluster.WaitForEndAsync("batch-c", TimeSpan.FromMinutes(2));
 
-        Assert.Equal(3, status.Succeeded);
-        Assert.Equal(2, status.Failed);
-        var failed = bad.Select(image => ItemKeys.ItemId(TestJobs.Tasks[0], image, 0)).ToList();
-        Assert.Contains(cluster.Log.Runs, r => r.ItemIds.Length > 1 && r.ItemIds.Intersect(failed).Any() && r.ItemIds.Except(failed).Any());
-        Assert.All(failed, id => Assert.Equal(1, cluster.Log.AttemptsOf(id)));
+        Assert.Equal(4, status.Succeeded);
+        Assert.Equal(1, status.Failed);
+        var failed = ItemKeys.ItemId(TestJobs.Tasks[0], "demo-002", 0);
+        var run = Assert.Single(cluster.Log.Runs);
+        Assert.Equal(5, run.ItemIds.Length);
+        Assert.Equal(1, cluster.Log.AttemptsOf(failed));
+        var record = JsonSerializer.Deserialize<ItemOutcome>(cluster.Store.Text(ItemKeys.ItemJson("batch-c", failed)), ItemJson.Options)!;
+        Assert.Equal(OutcomeKind.FailedDeterministic, record.Kind);
+        Assert.Contains("demo-002 is bad", record.Error);
     }
 }
 
@@ -131,8 +134,9 @@ internal sealed class TaskKeyedSimulatedRunner(TimeSpan serviceTime, IReadOnlyCo
     }
 }
 
-/// <summary>Holds the device's first run until <c>queued</c> items wait behind it (at most 30 s), so the next take forms a batch.</summary>
-internal sealed class QueueGate(IBatchWorkItemRunner inner, IServiceProvider services, int queued) : IBatchWorkItemRunner
+/// <summary>Holds the device's first run until the executor holds <c>held</c> items (running or queued; at most 30 s),
+/// so the next take finds every other item queued.</summary>
+internal sealed class QueueGate(IBatchWorkItemRunner inner, IServiceProvider services, int held) : IBatchWorkItemRunner
 {
     private int _opened;
 
@@ -141,7 +145,7 @@ internal sealed class QueueGate(IBatchWorkItemRunner inner, IServiceProvider ser
         if (Interlocked.Exchange(ref _opened, 1) == 1) return;
         var executor = services.GetRequiredService<DeviceExecutor>();
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (executor.Queued < queued && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        while (executor.Queued + executor.Running < held && DateTime.UtcNow < deadline) Thread.Sleep(20);
     }
 
     public object? BatchKey(WorkItem item) => inner.BatchKey(item);
