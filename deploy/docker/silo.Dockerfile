@@ -11,10 +11,12 @@ COPY . .
 RUN dotnet publish src/Silo/Spgd.Silo.csproj -c Release -p:TorchBackend=${TORCH_BACKEND} -o /app
 
 FROM ${RUNTIME_BASE}
-# The CUDA base has no .NET: install the runtime there (no-op on the .NET runtime image).
-RUN if ! command -v dotnet >/dev/null; then \
-      apt-get update && apt-get install -y --no-install-recommends dotnet-runtime-10.0 && rm -rf /var/lib/apt/lists/*; \
-    fi
+# The CUDA base has no .NET: install the runtime there. jemalloc: the silo re-executes itself with it preloaded
+# (libtorch's CPU tensors are much faster on it than on glibc malloc; see NativeAllocator).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libjemalloc2 \
+    && if ! command -v dotnet >/dev/null; then apt-get install -y --no-install-recommends dotnet-runtime-10.0; fi \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app .
 EXPOSE 11111 30000 8080

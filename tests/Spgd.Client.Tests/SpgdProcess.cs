@@ -17,13 +17,21 @@ internal static class SpgdProcess
     public static string DllPath { get; } = Path.Combine(TestPaths.RepoRoot, "src", "Client", "bin",
         typeof(SpgdProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug", "net10.0", "spgd.dll");
 
-    public static SpgdResult Run(params string[] args)
+    public static SpgdResult Run(params string[] args) => RunWithEnvironment(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs spgd with extra environment variables (a null value removes the variable).</summary>
+    public static SpgdResult RunWithEnvironment(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         Assert.True(File.Exists(DllPath), $"spgd not built at {DllPath}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(DllPath);
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment.Remove("SPGD_DEBUG");
+        foreach (var (key, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(key);
+            else start.Environment[key] = value;
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -17,6 +17,7 @@ public static class BenchReport
         ["cpu_model"] = m.CpuModel,
         ["memory_gib"] = m.MemoryGiB,
         ["load_average_1min"] = m.LoadAverage1Min,
+        ["allocator"] = m.Allocator,
         ["torch_threads"] = m.TorchThreads,
         ["runtime"] = m.Runtime,
     };
@@ -49,7 +50,7 @@ public static class BenchReport
 
     /// <summary>One line about where the numbers come from.</summary>
     public static string MachineLine(MachineInfo m) =>
-        $"{m.CpuModel}, {m.LogicalCores} logical cores, {m.MemoryGiB?.ToString("0.#") ?? "?"} GiB, torch threads {m.TorchThreads}, load {m.LoadAverage1Min?.ToString("0.00") ?? "?"}";
+        $"{m.CpuModel}, {m.LogicalCores} logical cores, {m.MemoryGiB?.ToString("0.#") ?? "?"} GiB, torch threads {m.TorchThreads}, load {m.LoadAverage1Min?.ToString("0.00") ?? "?"}, {m.Allocator}";
 
     /// <summary>Seconds as "median (min–max)".</summary>
     public static string Seconds(TimingSummary t) => t.Max < 1

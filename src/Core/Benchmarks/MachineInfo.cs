@@ -10,7 +10,9 @@ namespace Spgd.Core.Benchmarks;
 /// <param name="LoadAverage1Min">The 1-minute load average when captured: other work competing for the cores.</param>
 /// <param name="TorchThreads">libtorch intra-op threads.</param>
 /// <param name="Runtime">.NET and OS description.</param>
-public sealed record MachineInfo(int LogicalCores, string CpuModel, double? MemoryGiB, double? LoadAverage1Min, int TorchThreads, string Runtime)
+/// <param name="Allocator">The native allocator libtorch's CPU tensors come from (see <see cref="Spgd.Core.Runtime.NativeAllocator"/>).</param>
+public sealed record MachineInfo(int LogicalCores, string CpuModel, double? MemoryGiB, double? LoadAverage1Min, int TorchThreads, string Runtime,
+    string Allocator)
 {
     /// <summary>Describes this machine now.</summary>
     public static MachineInfo Capture() => new(
@@ -20,7 +22,8 @@ public sealed record MachineInfo(int LogicalCores, string CpuModel, double? Memo
             ? Math.Round(kib / 1024 / 1024, 1) : null,
         LoadAverage(),
         TorchSharp.torch.get_num_threads(),
-        $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}");
+        $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}",
+        Spgd.Core.Runtime.NativeAllocator.Current);
 
     /// <summary>The 1-minute load average from /proc/loadavg, or null.</summary>
     public static double? LoadAverage()

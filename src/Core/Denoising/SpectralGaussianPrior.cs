@@ -57,9 +57,11 @@ public sealed class SpectralGaussianPrior : IDenoiser
         var gain = power / (power + sigma * sigma);
         // The gain is symmetric under k → −k, so filtering the half spectrum of a real image (rfft2) gives the same
         // real result as the full complex FFT at half the transform work and memory (up to float32 round-off).
-        var spectrum = fft.rfft2(x, norm: FFTNormType.Ortho);
-        var denoised = fft.irfft2(spectrum * gain[.., ..(size / 2 + 1)], s: [size, size], norm: FFTNormType.Ortho);
-        return scope.MoveToOuter(denoised.to(x.dtype));
+        var halfGain = gain[.., ..(size / 2 + 1)];
+        var denoised = is_grad_enabled() && x.requires_grad
+            ? SpectralFilterFunction.apply(x, halfGain)
+            : SpectralFilterFunction.Filter(x, halfGain);
+        return scope.MoveToOuter(denoised);
     }
 
     /// <summary>

@@ -33,7 +33,10 @@ public sealed class BlurOperator : ForwardOperator
         if (k.dim() != 2 || k.shape[0] != k.shape[1] || k.shape[0] % 2 == 0)
             throw new ArgumentException($"blur kernel must be K×K with odd K, got shape [{string.Join(", ", kernel.shape)}]", nameof(kernel));
         if (!torch.isfinite(k).all().item<bool>()) throw new ArgumentException("blur kernel has non-finite values", nameof(kernel));
-        _kernel = k.contiguous().clone().DetachFromDisposeScope(); // owned: the caller may change or dispose theirs
+        // Rows and columns of zeros around the kernel add nothing to any sum (the reference's 61×61 Gaussian with σ = 3
+        // is nonzero only in its central 25×25): cropping them symmetrically, with the reflection padding shrunk to
+        // match, gives the same outputs over a smaller padded image and FFT (up to float32 summation order).
+        _kernel = CropZeroBorder(k).contiguous().clone().DetachFromDisposeScope(); // owned: the caller may change or dispose theirs
         Method = method == ConvolutionMethod.Auto
             ? (KernelSize <= DirectConvolutionMaxKernel ? ConvolutionMethod.Direct : ConvolutionMethod.Fft)
             : method;
@@ -45,7 +48,7 @@ public sealed class BlurOperator : ForwardOperator
     /// <summary>The method actually used (never <see cref="ConvolutionMethod.Auto"/>).</summary>
     public ConvolutionMethod Method { get; }
 
-    /// <summary>Kernel side K.</summary>
+    /// <summary>Side of the kernel actually applied: the given K less any all-zero border (odd, centred).</summary>
     public int KernelSize => (int)_kernel.shape[0];
 
     /// <summary>A copy of the K×K kernel (float32, on the operator's device).</summary>
@@ -99,10 +102,24 @@ public sealed class BlurOperator : ForwardOperator
         // crop discards: the kept part is exactly the valid linear convolution.
         long fh = FftSize(padded.shape[2]), fw = FftSize(padded.shape[3]);
         var spectrum = KernelSpectrum(fh, fw, padded.device, padded.dtype);
-        var product = torch.fft.rfft2(padded, [fh, fw]) * spectrum;
-        var full = torch.fft.irfft2(product, [fh, fw]);
-        long offset = KernelSize - 1;
-        return full[.., .., TensorIndex.Slice(offset, offset + height), TensorIndex.Slice(offset, offset + width)];
+        var window = new FftConvolutionWindow(fh, fw, KernelSize - 1, height, width);
+        return is_grad_enabled() && padded.requires_grad
+            ? FftConvolutionFunction.apply(padded, spectrum, window)
+            : FftConvolutionFunction.Convolve(padded, spectrum, window);
+    }
+
+    // The smallest centred odd square holding every nonzero of k (k itself when its border is nonzero).
+    private static Tensor CropZeroBorder(Tensor k)
+    {
+        long centre = k.shape[0] / 2;
+        var nonzero = k.ne(0);
+        long total = nonzero.sum().item<long>();
+        for (long r = 0; r < centre; r++)
+        {
+            var square = TensorIndex.Slice(centre - r, centre + r + 1);
+            if (nonzero[square, square].sum().item<long>() == total) return k[square, square];
+        }
+        return k;
     }
 
     // Cached: the sampler calls Apply thousands of times on one shape.

@@ -43,6 +43,27 @@ public class SpectralGaussianPriorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void GradientNodeAgreesWithAutogradThroughTheTransforms()
+    {
+        // The prior differentiates through its own node (backward = the same filter); check it against libtorch's
+        // autograd through rfft2/irfft2, which knows nothing of the filter's symmetry.
+        using var scope = NewDisposeScope();
+        var prior = new SpectralGaussianPrior(0.25, 3.5);
+        using var g = new Generator(7, CPU);
+        var x = randn([2, 3, 32, 32], generator: g);
+        var target = randn([2, 3, 32, 32], generator: g);
+        var xg = x.detach().requires_grad_(true);
+        var ours = torch.autograd.grad([(prior.Denoise(xg, 0.8) - target).square().sum()], [xg])[0];
+
+        var xr = x.detach().requires_grad_(true);
+        var power = prior.PowerSpectrum(32, CPU);
+        var gain = (power / (power + 0.64))[.., ..17];
+        var plain = fft.irfft2(fft.rfft2(xr, norm: FFTNormType.Ortho) * gain, s: [32, 32], norm: FFTNormType.Ortho);
+        var reference = torch.autograd.grad([(plain - target).square().sum()], [xr])[0];
+        Assert.True(Fixtures.RelativeL2(ours, reference) < 1e-5, $"rel L2 {Fixtures.RelativeL2(ours, reference):e3}");
+    }
+
+    [Fact]
     public void SpectrumIsCachedPerSizeAndSumsToVarianceTimesPixels()
     {
         var prior = new SpectralGaussianPrior(0.3, 2.5);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Spgd.Core.Operators;
 using static TorchSharp.torch;
 
@@ -60,9 +61,54 @@ public class BlurOperatorTests
     [Fact]
     public void ImagesSmallerThanTheReflectionPadAreRejected()
     {
-        using var op = new BlurOperator(TaskNames.GaussianBlur, GaussianKernel.Create(61, 3));
+        // σ = 12 reaches the 61×61 kernel's border (radius 48), so nothing is cropped and the pad stays 30.
+        using var op = new BlurOperator(TaskNames.GaussianBlur, GaussianKernel.Create(61, 12));
+        Assert.Equal(61, op.KernelSize);
         using var x = zeros(1, 3, 16, 16);
         Assert.Contains("larger than 30", Assert.Throws<ArgumentException>(() => op.Apply(x)).Message);
+    }
+
+    [Fact]
+    public void AllZeroBordersAreCroppedWithoutChangingTheResult()
+    {
+        // The reference's 61×61 Gaussian with σ = 3 is nonzero only within radius 12 (scipy truncates at 4σ).
+        using var scope = NewDisposeScope();
+        using var full = GaussianKernel.Create(61, 3);
+        using var op = new BlurOperator(TaskNames.GaussianBlur, full);
+        Assert.Equal(25, op.KernelSize);
+        Assert.Equal(full.sum().item<float>(), op.Kernel.sum().item<float>());
+        // Against the uncropped kernel applied directly (reflection pad 30, 61×61 correlation).
+        using var g = new Generator(5, CPU);
+        var x = rand([1, 3, 64, 64], generator: g) * 2 - 1;
+        var reference = nn.functional.conv2d(nn.functional.pad(x, [30, 30, 30, 30], PaddingModes.Reflect),
+            full.expand(3, 1, 61, 61), groups: 3);
+        var y = op.Apply(x);
+        Assert.True(((y - reference).norm() / reference.norm()).item<float>() < 1e-6f);
+    }
+
+    [Theory]
+    [InlineData(11, 20, 23)]
+    [InlineData(25, 40, 33)]
+    public void FftGradientIsTheAdjointOfTheDirectOne(int kernelSize, int height, int width)
+    {
+        // The FFT path has its own backward (correlation with the conjugate spectrum); it must equal autograd's
+        // gradient through the direct convolution, for an asymmetric kernel and non-square images.
+        using var scope = NewDisposeScope();
+        using var g = new Generator(11, CPU);
+        var kernel = rand([kernelSize, kernelSize], generator: g);
+        var x = rand([2, 3, height, width], generator: g) * 2 - 1;
+        var target = rand([2, 3, height, width], generator: g);
+        using var direct = new BlurOperator(TaskNames.MotionBlur, kernel, ConvolutionMethod.Direct);
+        using var viaFft = new BlurOperator(TaskNames.MotionBlur, kernel, ConvolutionMethod.Fft);
+        Tensor Gradient(BlurOperator op)
+        {
+            var xg = x.detach().requires_grad_(true);
+            var loss = (op.Apply(xg) - target).square().sum();
+            return autograd.grad([loss], [xg])[0];
+        }
+        var a = Gradient(direct);
+        var b = Gradient(viaFft);
+        Assert.True(((a - b).norm() / a.norm()).item<float>() < 1e-5f);
     }
 
     [Fact]
