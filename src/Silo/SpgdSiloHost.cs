@@ -28,6 +28,8 @@ public static class SpgdSiloHost
             Device = settings.SimulatedServiceTime is not null && settings.Device is null ? "sim"
                 : settings.Device is null ? null : DeviceOptions.ParseDevice(settings.Device),
             Slots = settings.Slots,
+            MaxBatchSize = settings.MaxBatchSize,
+            BatchLinger = settings.BatchLinger,
             SimulatedServiceTime = settings.SimulatedServiceTime,
         };
 

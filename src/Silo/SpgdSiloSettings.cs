@@ -21,6 +21,12 @@ public sealed class SpgdSiloSettings
     /// <summary>Concurrent runs on the device.</summary>
     public int Slots { get; set; } = 1;
 
+    /// <summary>Items with the same model, task, image size and schedule run as one batch of up to this many (1: no batching).</summary>
+    public int MaxBatchSize { get; set; } = 1;
+
+    /// <summary>How long a slot waits for a batch to fill before running it (default zero: take what is queued).</summary>
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.Zero;
+
     /// <summary>Simulated device: each item holds a slot this long and computes nothing.</summary>
     public TimeSpan? SimulatedServiceTime { get; set; }
 
@@ -57,7 +63,8 @@ public sealed class SpgdSiloSettings
     /// <summary>OTLP endpoint; setting it implies the <c>otlp</c> exporter.</summary>
     public string? OtlpEndpoint { get; set; }
 
-    /// <summary>Reads <c>SPGD_CLUSTERING</c>, <c>SPGD_STORAGE</c>, <c>SPGD_DEVICE</c>, <c>SPGD_SLOTS</c>, ports and telemetry settings.</summary>
+    /// <summary>Reads <c>SPGD_CLUSTERING</c>, <c>SPGD_STORAGE</c>, <c>SPGD_DEVICE</c>, <c>SPGD_SLOTS</c>, <c>SPGD_MAX_BATCH</c>,
+    /// <c>SPGD_BATCH_LINGER_MS</c>, ports and telemetry settings.</summary>
     public static SpgdSiloSettings FromConfiguration(IConfiguration config)
     {
         string? Get(string key) => config[key] is { Length: > 0 } v ? v : null;
@@ -72,6 +79,7 @@ public sealed class SpgdSiloSettings
             Storage = Get("SPGD_STORAGE"),
             Device = Get("SPGD_DEVICE") is { } d && d != "none" ? d : null,
             Slots = Int("SPGD_SLOTS") ?? 1,
+            MaxBatchSize = Int("SPGD_MAX_BATCH") ?? 1,
             ClusterId = Get("SPGD_CLUSTER_ID") ?? Get("ORLEANS_CLUSTER_ID") ?? "spgd",
             ServiceId = Get("SPGD_SERVICE_ID") ?? Get("ORLEANS_SERVICE_ID") ?? "spgd",
             SiloPort = Int("SPGD_SILO_PORT") ?? 11111,
@@ -85,6 +93,7 @@ public sealed class SpgdSiloSettings
             OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),
         };
         if (Int("SPGD_SIMULATED_MS") is { } ms) s.SimulatedServiceTime = TimeSpan.FromMilliseconds(ms);
+        if (Int("SPGD_BATCH_LINGER_MS") is { } linger) s.BatchLinger = TimeSpan.FromMilliseconds(linger);
         return s;
     }
 

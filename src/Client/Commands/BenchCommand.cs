@@ -15,5 +15,6 @@ public static class BenchCommand
         RestoreBench.Create(),
         OrchestrationBench.Create(),
         ScaleoutBench.Create(),
+        BatchingBench.Create(),
     };
 }

@@ -15,17 +15,24 @@ public static class SiloCommand
         var storage = ClusterCommandOptions.Storage();
         var device = new Option<string?>("--device") { Description = "cpu | cuda:N (omit for a silo that only hosts jobs and aggregators)" };
         var slots = new Option<int>("--slots") { Description = "Concurrent items on the device", DefaultValueFactory = _ => 1 };
+        var maxBatch = new Option<int>("--max-batch")
+        {
+            Description = "Run up to this many queued items with the same model, task, image size and schedule as one batch (1: no batching)",
+            DefaultValueFactory = _ => 1,
+        };
+        var linger = new Option<int>("--batch-linger-ms") { Description = "Wait this long for a batch to fill (0: take what is queued)", DefaultValueFactory = _ => 0 };
         var simulate = new Option<int?>("--simulate-ms") { Description = "Simulated device: each item holds a slot this many milliseconds" };
         var siloPort = new Option<int>("--silo-port") { DefaultValueFactory = _ => 11111, Description = "Silo-to-silo port" };
         var gatewayPort = new Option<int>("--gateway-port") { DefaultValueFactory = _ => 30000, Description = "Client gateway port" };
         var telemetry = new Option<string>("--telemetry") { DefaultValueFactory = _ => "none", Description = "none | console | otlp" };
-        var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, simulate, siloPort, gatewayPort, telemetry };
+        var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, maxBatch, linger, simulate, siloPort, gatewayPort, telemetry };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new SpgdSiloSettings
             {
                 Clustering = parse.GetValue(clustering)!, Storage = parse.GetValue(storage), Device = parse.GetValue(device),
-                Slots = parse.GetValue(slots), SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort),
+                Slots = parse.GetValue(slots), MaxBatchSize = parse.GetValue(maxBatch), BatchLinger = TimeSpan.FromMilliseconds(parse.GetValue(linger)),
+                SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort),
                 Telemetry = parse.GetValue(telemetry)!,
                 SimulatedServiceTime = parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             };

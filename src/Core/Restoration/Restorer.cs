@@ -68,6 +68,86 @@ public sealed class Restorer(IDenoiser denoiser, Device device)
         return new RestorationResult(Owned(restored), Owned(y), lastX0Hat, sampler.NetworkEvaluations);
     }
 
+    /// <summary>
+    /// Restores several independent items as one batch: each request keeps its own seed (its operator's random parts,
+    /// its measurement noise and its start x_T are drawn exactly as <see cref="Restore"/> draws them for that request
+    /// alone), the items are stacked on the batch dimension and one sampler run serves them all, so every network
+    /// evaluation sees the whole batch. Returns one result per request, in order.
+    /// </summary>
+    /// <remarks>
+    /// An item's result equals its <see cref="Restore"/> result up to float32 round-off: the SPGD objective is summed
+    /// over the batch, so its gradient with respect to one sample does not involve the others, and ADM's cosine,
+    /// DiffStateGrad's SVD and DPS's residual norm are all per sample; only kernels whose blocking depends on the batch
+    /// size (convolutions, matmuls) change the last bits. A batch of one is bit-identical to <see cref="Restore"/>.
+    /// Failure is shared: one diverging item throws for the batch, so a caller that wants isolation re-runs the items
+    /// alone when this throws.
+    /// </remarks>
+    /// <param name="requests">At least one request; all with equal <see cref="RestorationRequest.Operator"/> and
+    /// <see cref="RestorationRequest.Sampler"/> settings and clean images of one shape, [C, H, W] or [1, C, H, W].</param>
+    /// <param name="ct">Checked before every network evaluation.</param>
+    /// <exception cref="ArgumentException">No requests, mixed settings or shapes, or a batch inside a request (the message says which item).</exception>
+    /// <exception cref="OperationCanceledException">Cancelled.</exception>
+    /// <exception cref="SamplerDivergedException">The sampler diverged on some item of the batch.</exception>
+    public IReadOnlyList<RestorationResult> RestoreBatch(IReadOnlyList<RestorationRequest> requests, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0) throw new ArgumentException("A batch needs at least one request.", nameof(requests));
+        var first = requests[0] ?? throw new ArgumentException("Request 0 is null.", nameof(requests));
+        for (var k = 0; k < requests.Count; k++)
+        {
+            var r = requests[k] ?? throw new ArgumentException($"Request {k} is null.", nameof(requests));
+            ArgumentNullException.ThrowIfNull(r.Clean);
+            if (!(r.Clean.dim() == 3 || (r.Clean.dim() == 4 && r.Clean.shape[0] == 1)))
+                throw new ArgumentException($"Request {k}: a batched item's clean image must be [C, H, W] or [1, C, H, W]; got shape [{string.Join(", ", r.Clean.shape)}].", nameof(requests));
+            if (!r.Clean.shape.TakeLast(3).SequenceEqual(first.Clean.shape.TakeLast(3)))
+                throw new ArgumentException($"Request {k}: image shape [{string.Join(", ", r.Clean.shape)}] differs from request 0's [{string.Join(", ", first.Clean.shape)}]; batch only same-sized images.", nameof(requests));
+            if (r.Operator != first.Operator) throw new ArgumentException($"Request {k}: operator settings differ from request 0's; batch only items of one task and parameters.", nameof(requests));
+            if (r.Sampler != first.Sampler) throw new ArgumentException($"Request {k}: sampler settings differ from request 0's; batch only items of one schedule.", nameof(requests));
+        }
+        var sampler = PosteriorSamplers.Create(_denoiser, first.Sampler);
+
+        using var scope = NewDisposeScope();
+        var operators = new List<ForwardOperator>(requests.Count);
+        try
+        {
+            var measurements = new Tensor[requests.Count];
+            var starts = new Tensor[requests.Count];
+            for (var k = 0; k < requests.Count; k++)
+            {
+                var r = requests[k];
+                var clean = (r.Clean.dim() == 3 ? r.Clean.unsqueeze(0) : r.Clean).detach().to(ScalarType.Float32).to(_device);
+                var op = OperatorFactory.Create(r.Operator, (int)clean.shape[2], (int)clean.shape[3], ItemSeed.ForOperator(r.Seed));
+                operators.Add(op);
+                op.To(_device);
+                measurements[k] = Measurement.Simulate(op, clean, r.Operator.NoiseSigma, ItemSeed.ForNoise(r.Seed));
+                using var generator = new Generator(ItemSeed.ForStart(r.Seed), CPU);
+                starts[k] = (randn(clean.shape, ScalarType.Float32, generator: generator) * r.Sampler.SigmaMax).to(_device);
+            }
+
+            var stacked = new StackedOperator(operators);
+            var y = cat(measurements, 0);
+            Tensor? lastX0Hat = null;
+            var restored = sampler.Sample(cat(starts, 0), y, stacked, step =>
+            {
+                if (step.Step != step.TotalSteps - 1) return;
+                // The step's tensors die with the sampler's step scope: keep a copy this method frees.
+                lastX0Hat = step.X0Hat.detach().cpu().clone();
+                lastX0Hat.DetachFromDisposeScope();
+            }, ct);
+
+            var results = new RestorationResult[requests.Count];
+            for (var k = 0; k < requests.Count; k++)
+                results[k] = new RestorationResult(Owned(restored.narrow(0, k, 1)), Owned(measurements[k]),
+                    lastX0Hat is null ? null : Owned(lastX0Hat.narrow(0, k, 1)), sampler.NetworkEvaluations);
+            lastX0Hat?.Dispose();
+            return results;
+        }
+        finally
+        {
+            foreach (var op in operators) op.Dispose();
+        }
+    }
+
     /// <summary>A CPU copy that no dispose scope will free: the result owns it.</summary>
     private static Tensor Owned(Tensor t)
     {

@@ -15,21 +15,23 @@ namespace Spgd.Grains.Devices;
 
 /// <summary>
 /// Owns this silo's device: a bounded queue of accepted items and <see cref="DeviceOptions.Slots"/>
-/// dedicated threads that run them one at a time each. Accepting returns at once; when an item ends
-/// the outcome is written next to its results and reported to its job. While items are held their
-/// leases are renewed, so a job notices a dead silo by the silence.
+/// dedicated threads that run them, one item at a time each or, with <see cref="DeviceOptions.MaxBatchSize"/> above 1
+/// and a runner that supports it (<see cref="IBatchWorkItemRunner"/>), a batch of queued items with the same batch key.
+/// Accepting returns at once; when an item ends the outcome is written next to its results and reported to its job,
+/// each item of a batch separately. While items are held their leases are renewed, so a job notices a dead silo by the silence.
 /// </summary>
 public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDeviceGauges, IDisposable
 {
     private readonly DeviceOptions _options;
     private readonly IServiceProvider _services;
     private IWorkItemRunner _runner = null!;
+    private IBatchWorkItemRunner? _batchRunner;
     private readonly IGrainFactory _grains;
     private readonly IBlobStore _store;
     private readonly ILogger<DeviceExecutor> _logger;
     private readonly string _siloName;
     private readonly string _siloKey;
-    private readonly BlockingCollection<WorkItem> _queue = new();
+    private readonly BatchingQueue<WorkItem> _queue;
     private readonly ConcurrentDictionary<(string Job, int Index), int> _held = new();
     private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), bool> _unwanted = new();
     // The dispatching call's span, so the item's span continues the trace across the grain call.
@@ -41,6 +43,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     private readonly object _gate = new();
     private int _queued;
     private int _running;
+    private int _busySlots;
     private volatile bool _accepting;
     private int _disposed;
     private int _finishing;
@@ -56,6 +59,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         _logger = logger;
         _siloName = silo.Name;
         _siloKey = silo.SiloAddress.ToParsableString();
+        // Keys are computed when an item is queued; before the runner is known (or without batching) every item runs alone.
+        _queue = new BatchingQueue<WorkItem>(BatchKey);
         // A job's silo may be dying: retry long enough for the membership to notice and the job to re-activate elsewhere.
         _reportRetry = new ResiliencePipelineBuilder().AddRetry(new RetryStrategyOptions
         {
@@ -82,7 +87,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
 
     string IDeviceGauges.SiloName => _siloName;
     int IDeviceGauges.QueuedItems => Queued;
-    int IDeviceGauges.BusySlots => Running;
+    int IDeviceGauges.BusySlots => Volatile.Read(ref _busySlots);
 
     /// <summary>
     /// Queues <paramref name="item"/>. False when this silo has no device, is stopping, or its queue is
@@ -93,17 +98,13 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         if (!_options.HasDevice || !_accepting) return false;
         lock (_gate)
         {
-            if (_queued + _running >= _options.Slots + _options.EffectiveQueueCapacity) return false;
+            if (_queued + _running >= _options.ItemSlots + _options.EffectiveQueueCapacity) return false;
             _queued++;
         }
 
         _held[(item.JobId, item.Index)] = item.Attempt;
         if (Activity.Current is { } caller) _parents[(item.JobId, item.Index, item.Attempt)] = caller.Context;
-        try
-        {
-            if (_queue.TryAdd(item)) return true;
-        }
-        catch (InvalidOperationException) { }
+        if (_queue.TryAdd(item)) return true;
 
         // Stopping raced with this call: the queue no longer takes items.
         lock (_gate) _queued--;
@@ -121,6 +122,10 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     private Task StartAsync()
     {
         _runner = _services.GetRequiredService<IWorkItemRunner>();
+        _batchRunner = _options.MaxBatchSize > 1 ? _runner as IBatchWorkItemRunner : null;
+        if (_options.MaxBatchSize > 1 && _batchRunner is null)
+            _logger.LogWarning("Device {Device}: batches of up to {Max} were asked for, but the runner {Runner} runs items one at a time",
+                _options.Device, _options.MaxBatchSize, _runner.GetType().Name);
         for (var i = 0; i < _options.Slots; i++)
         {
             var thread = new Thread(WorkLoop) { IsBackground = true, Name = $"spgd-device-{_options.Device}-{i}" };
@@ -132,7 +137,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         _gauges = SpgdTelemetry.TrackDevice(this);
         HeartbeatLoopAsync().Ignore();
         PublishLoopAsync().Ignore();
-        _logger.LogInformation("Device {Device} ready with {Slots} slot(s)", _options.Device, _options.Slots);
+        _logger.LogInformation("Device {Device} ready with {Slots} slot(s), batches of up to {Batch}", _options.Device, _options.Slots,
+            _batchRunner is null ? 1 : _options.MaxBatchSize);
         return Task.CompletedTask;
     }
 
@@ -172,32 +178,112 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         _stop.Cancel();
     }
 
+    // A key that cannot be computed only costs the item its batching, never its acceptance.
+    private object? BatchKey(WorkItem item)
+    {
+        try { return _batchRunner?.BatchKey(item); }
+        catch (Exception e)
+        {
+            _logger.LogDebug(e, "No batch key for item {Item} of job {Job}; it runs alone", item.ItemId, item.JobId);
+            return null;
+        }
+    }
+
     private void WorkLoop()
     {
+        var maxBatch = _batchRunner is null ? 1 : _options.MaxBatchSize;
         try
         {
-            foreach (var item in _queue.GetConsumingEnumerable(_stop.Token))
+            while (true)
             {
-                lock (_gate) { _queued--; _running++; }
+                var taken = _queue.TakeBatch(maxBatch, _options.BatchLinger, _stop.Token);
+                if (taken.Count == 0) return;
+                lock (_gate) { _queued -= taken.Count; _running += taken.Count; }
+                Interlocked.Increment(ref _busySlots);
                 try
                 {
-                    if (_unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _))
+                    var live = new List<WorkItem>(taken.Count);
+                    foreach (var item in taken)
                     {
-                        _held.TryRemove((item.JobId, item.Index), out _);
-                        _parents.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+                        if (_unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _))
+                        {
+                            _held.TryRemove((item.JobId, item.Index), out _);
+                            _parents.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+                        }
+                        else live.Add(item);
                     }
-                    else Execute(item);
+
+                    if (live.Count > 0) Execute(live);
                 }
-                finally { lock (_gate) _running--; }
+                finally
+                {
+                    Interlocked.Decrement(ref _busySlots);
+                    lock (_gate) _running -= taken.Count;
+                }
             }
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException) { }
     }
 
-    private void Execute(WorkItem item)
+    // One item runs through IWorkItemRunner.Run; several (same batch key) through IBatchWorkItemRunner.RunBatch, which
+    // returns each item's own outcome. Every item keeps its own span, outcome record and report.
+    private void Execute(IReadOnlyList<WorkItem> items)
+    {
+        var activities = items.Select(StartItemActivity).ToArray();
+        try
+        {
+            foreach (var activity in activities) activity?.SetTag("spgd.batch_size", items.Count);
+            SpgdTelemetry.BatchSize.Record(items.Count);
+            var clock = Stopwatch.StartNew();
+            IReadOnlyList<ItemRunOutcome> results;
+            try
+            {
+                results = items.Count == 1 ? [RunOne(items[0])] : _batchRunner!.RunBatch(items, _options.Device!, _stop.Token);
+                if (results.Count != items.Count)
+                    throw new InvalidOperationException($"The runner returned {results.Count} outcomes for a batch of {items.Count}.");
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                // Abandoned: the jobs re-dispatch the items when their leases lapse.
+                foreach (var activity in activities) activity?.SetTag("spgd.outcome", "abandoned");
+                foreach (var item in items) _held.TryRemove((item.JobId, item.Index), out _);
+                return;
+            }
+            catch (Exception e)
+            {
+                // A runner failure outside any one item: every item of the batch failed transiently.
+                _logger.LogWarning(e, "A batch of {Count} items failed", items.Count);
+                results = items.Select(_ => ItemRunOutcome.Failed(e)).ToArray();
+            }
+
+            // Each item of a batch took the batch's time.
+            var seconds = clock.Elapsed.TotalSeconds;
+            for (var k = 0; k < items.Count; k++) Complete(items[k], results[k], seconds, activities[k]);
+        }
+        finally
+        {
+            // Spans end in reverse order of starting, so Activity.Current unwinds to what it was.
+            for (var k = activities.Length - 1; k >= 0; k--) activities[k]?.Dispose();
+        }
+    }
+
+    private ItemRunOutcome RunOne(WorkItem item)
+    {
+        try
+        {
+            return ItemRunOutcome.Succeeded(_runner.Run(item, _options.Device!, _stop.Token));
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { throw; }
+        catch (Exception e)
+        {
+            return ItemRunOutcome.Failed(e);
+        }
+    }
+
+    private Activity? StartItemActivity(WorkItem item)
     {
         var parent = _parents.TryRemove((item.JobId, item.Index, item.Attempt), out var caller) ? caller : SpgdTelemetry.JobContext(item.JobId);
-        using var activity = SpgdTelemetry.Source.StartActivity("spgd.item", ActivityKind.Consumer, parent);
+        var activity = SpgdTelemetry.Source.StartActivity("spgd.item", ActivityKind.Consumer, parent);
         activity?.SetTag("spgd.job", item.JobId);
         activity?.SetTag("spgd.task", item.Task);
         activity?.SetTag("spgd.image", item.ImageId);
@@ -205,37 +291,29 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         activity?.SetTag("spgd.attempt", item.Attempt);
         activity?.SetTag("spgd.silo", _siloName);
         activity?.SetTag("spgd.device", _options.Device);
+        return activity;
+    }
 
-        var clock = Stopwatch.StartNew();
+    private void Complete(WorkItem item, ItemRunOutcome result, double seconds, Activity? activity)
+    {
         var outcome = new ItemOutcome
         {
             JobId = item.JobId, Index = item.Index, ItemId = item.ItemId, Task = item.Task, ImageId = item.ImageId,
             Run = item.Run, Attempt = item.Attempt, Silo = _siloName, Device = _options.Device ?? "", Method = item.Point?.Label,
+            Seconds = seconds,
         };
-        try
+        outcome = result switch
         {
-            var result = _runner.Run(item, _options.Device!, _stop.Token);
-            outcome = outcome with
+            { Result: { } r } => outcome with
             {
-                Kind = OutcomeKind.Succeeded, Metrics = result.Metrics, NetworkEvaluations = result.NetworkEvaluations,
-                Seed = result.Seed, Seconds = clock.Elapsed.TotalSeconds,
-            };
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            activity?.SetTag("spgd.outcome", "abandoned");
-            _held.TryRemove((item.JobId, item.Index), out _);
-            return;
-        }
-        catch (DeterministicItemException e)
-        {
-            outcome = outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message, Seconds = clock.Elapsed.TotalSeconds };
-        }
-        catch (Exception e)
-        {
-            _logger.LogWarning(e, "Item {Item} of job {Job} failed (attempt {Attempt})", item.ItemId, item.JobId, item.Attempt);
-            outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}", Seconds = clock.Elapsed.TotalSeconds };
-        }
+                Kind = OutcomeKind.Succeeded, Metrics = r.Metrics, NetworkEvaluations = r.NetworkEvaluations, Seed = r.Seed,
+            },
+            { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message },
+            { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}" },
+            _ => outcome with { Kind = OutcomeKind.FailedTransient, Error = "The runner returned neither a result nor an error." },
+        };
+        if (outcome.Kind == OutcomeKind.FailedTransient)
+            _logger.LogWarning(result.Error, "Item {Item} of job {Job} failed (attempt {Attempt})", item.ItemId, item.JobId, item.Attempt);
 
         activity?.SetTag("spgd.nfe", outcome.NetworkEvaluations);
         activity?.SetTag("spgd.outcome", outcome.Kind.ToString());
@@ -312,7 +390,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             {
                 await registry.PublishAsync(new DeviceLoad
                 {
-                    Silo = _siloKey, Device = _options.Device!, Slots = _options.Slots,
+                    Silo = _siloKey, Device = _options.Device!, Slots = _options.ItemSlots,
                     Running = Running, Queued = Queued, At = DateTimeOffset.UtcNow,
                 });
             }

@@ -9,7 +9,21 @@ public sealed class DeviceOptions
     /// <summary>Concurrent runs on the device.</summary>
     public int Slots { get; set; } = 1;
 
-    /// <summary>Items accepted beyond the running ones before <c>StartAsync</c> says "full"; default 2 × slots.</summary>
+    /// <summary>
+    /// Items that wait on this device with the same model, task and operator parameters, image size and schedule run
+    /// together as one batch of up to this many (one network evaluation serves them all). Default 1: no batching, so
+    /// results are bit-reproducible; above 1 an item's result changes only by float32 round-off (convolution kernels
+    /// block differently by batch size). Needs a runner that supports batches (the Core runner does).
+    /// </summary>
+    public int MaxBatchSize { get; set; } = 1;
+
+    /// <summary>
+    /// How long a slot that took an item waits for more items of its key before running an incomplete batch.
+    /// Default zero: take what is queued now, never delay an item for a batch.
+    /// </summary>
+    public TimeSpan BatchLinger { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Items accepted beyond the running ones before <c>StartAsync</c> says "full"; default 2 × <see cref="ItemSlots"/>.</summary>
     public int? QueueCapacity { get; set; }
 
     /// <summary>
@@ -27,8 +41,12 @@ public sealed class DeviceOptions
     /// <summary>True when the silo runs restoration work.</summary>
     public bool HasDevice => !string.IsNullOrEmpty(Device);
 
+    /// <summary>Items the device runs at once: slots × <see cref="MaxBatchSize"/>. Published as the device's slots, so
+    /// jobs keep enough items in flight to fill the batches.</summary>
+    public int ItemSlots => Slots * Math.Max(1, MaxBatchSize);
+
     /// <summary>Effective queue capacity.</summary>
-    public int EffectiveQueueCapacity => QueueCapacity ?? 2 * Slots;
+    public int EffectiveQueueCapacity => QueueCapacity ?? 2 * ItemSlots;
 
     /// <summary>Parses <c>cpu</c> or <c>cuda:N</c>; throws with the accepted forms otherwise.</summary>
     public static string ParseDevice(string value)

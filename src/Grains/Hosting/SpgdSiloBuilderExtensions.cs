@@ -21,7 +21,12 @@ public static class SpgdSiloBuilderExtensions
     {
         if (device.HasDevice && device.Slots < 1)
             throw new ArgumentException($"Device {device.Device} needs at least one slot, got {device.Slots}.");
-        builder.UseSiloMetadata(device.HasDevice ? SiloDeviceMetadata.For(device.Device!, device.Slots) : new Dictionary<string, string>());
+        if (device.MaxBatchSize < 1)
+            throw new ArgumentException($"Device {device.Device}: the maximum batch size must be at least 1, got {device.MaxBatchSize}.");
+        if (device.BatchLinger < TimeSpan.Zero)
+            throw new ArgumentException($"Device {device.Device}: the batch linger must not be negative, got {device.BatchLinger}.");
+        // Placement weighs silos by the items they run at once: a slot batching 4 items takes 4.
+        builder.UseSiloMetadata(device.HasDevice ? SiloDeviceMetadata.For(device.Device!, device.ItemSlots) : new Dictionary<string, string>());
         builder.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
         builder.AddPlacementDirector<ControlPlanePlacementStrategy, ControlPlanePlacementDirector>();
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Spgd.Contracts.Jobs;
 using Spgd.Core.Denoising;
 using Spgd.Core.Imaging;
@@ -13,49 +12,150 @@ namespace Spgd.Grains.Restoration;
 /// <summary>
 /// Runs an item with Core: loads the image (data set file or demo sample), restores it with the shared
 /// denoiser and the item's derived seed (<see cref="ItemSeed.Derive"/>), measures it and writes the
-/// restored PNG to the item's deterministic key (a retry overwrites identical bytes).
+/// restored PNG to the item's deterministic key (a retry overwrites identical bytes). Items with the same
+/// <see cref="CoreBatchKey"/> can run as one batch (<see cref="Restorer.RestoreBatch"/>), each with its own seed.
 /// </summary>
-public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, IBlobStore store) : IWorkItemRunner
+public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, IBlobStore store) : IBatchWorkItemRunner
 {
     /// <inheritdoc />
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
     {
+        using var scope = NewDisposeScope();
+        var prepared = Prepare(item);
+        var restorer = new Restorer(LoadModel(item, device), new Device(device));
+        var settings = item.Settings;
+        using var trace = settings.Save.StepTraces ? new Core.Diagnostics.StepTrace(prepared.Clean.dim() == 3 ? prepared.Clean.unsqueeze(0) : prepared.Clean) : null;
+        using var result = restorer.Restore(prepared.Request, trace is null ? null : trace.OnStep, cancellationToken, trace);
+        var run = Finish(item, prepared, result, cancellationToken);
+        if (trace is not null) Put(ItemKeys.StepsJson(item.JobId, item.ItemId), System.Text.Encoding.UTF8.GetBytes(trace.ToJson()), cancellationToken);
+        return run;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Items that record step traces, or whose settings do not parse, run alone (null).</remarks>
+    public object? BatchKey(WorkItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (item.Settings.Save.StepTraces) return null;
+        try
+        {
+            var (_, op, sampler) = Settings(item);
+            return new CoreBatchKey(item.Settings.Model, item.Settings.Dataset.Size, op, sampler);
+        }
+        catch (DeterministicItemException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Each item is validated and its image loaded first, so a bad item fails alone and the rest form the batch. If the
+    /// batched restoration throws (e.g. one item diverges), the items run again one by one, so the failure is attributed
+    /// to the item that causes it and the others succeed.
+    /// </remarks>
+    public IReadOnlyList<ItemRunOutcome> RunBatch(IReadOnlyList<WorkItem> items, string device, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var outcomes = new ItemRunOutcome?[items.Count];
+        using var scope = NewDisposeScope();
+        var ready = new List<(int Index, PreparedItem Item)>();
+        for (var k = 0; k < items.Count; k++)
+        {
+            try { ready.Add((k, Prepare(items[k]))); }
+            catch (Exception e) when (e is not OperationCanceledException) { outcomes[k] = ItemRunOutcome.Failed(e); }
+        }
+
+        IReadOnlyList<RestorationResult>? results = null;
+        if (ready.Count > 1)
+        {
+            try
+            {
+                var restorer = new Restorer(LoadModel(items[ready[0].Index], device), new Device(device));
+                results = restorer.RestoreBatch(ready.Select(r => r.Item.Request).ToList(), cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+            catch (Exception)
+            {
+                // Fall through to one by one: a deterministic failure is then its item's alone, and is not retried for the others.
+            }
+        }
+
+        if (results is null)
+        {
+            foreach (var (k, _) in ready) outcomes[k] = RunAlone(items[k], device, cancellationToken);
+            return outcomes.Select(o => o!).ToArray();
+        }
+
+        try
+        {
+            for (var r = 0; r < ready.Count; r++)
+            {
+                var (k, prepared) = ready[r];
+                try { outcomes[k] = ItemRunOutcome.Succeeded(Finish(items[k], prepared, results[r], cancellationToken)); }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) { outcomes[k] = ItemRunOutcome.Failed(e); }
+            }
+        }
+        finally
+        {
+            foreach (var result in results) result.Dispose();
+        }
+        return outcomes.Select(o => o!).ToArray();
+    }
+
+    private ItemRunOutcome RunAlone(WorkItem item, string device, CancellationToken cancellationToken)
+    {
+        try { return ItemRunOutcome.Succeeded(Run(item, device, cancellationToken)); }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
+        catch (Exception e) { return ItemRunOutcome.Failed(e); }
+    }
+
+    /// <summary>An item ready to restore: its settings, seed and clean image (owned by the caller's dispose scope).</summary>
+    private sealed record PreparedItem(RestorationRequest Request, Tensor Clean);
+
+    private static (TaskSettings Task, Core.Operators.OperatorSettings Op, Core.Sampling.SpgdOptions Sampler) Settings(WorkItem item)
+    {
         var settings = item.Settings;
         var task = settings.Tasks.FirstOrDefault(t => t.Name == item.Task)
             ?? throw new DeterministicItemException($"Item {item.ItemId}: task {item.Task} is not part of the job.");
-        var seed = ItemSeed.Derive(settings.Seed, item.ImageId, item.Task, item.Run);
-
-        using var scope = NewDisposeScope();
-        var clean = LoadImage(item);
-        Core.Operators.OperatorSettings op;
-        Core.Sampling.SpgdOptions sampler;
         try
         {
-            op = CoreSettings.ToOperator(task);
-            sampler = CoreSettings.ToSampler(task.Sampler ?? settings.Sampler);
+            var op = CoreSettings.ToOperator(task);
+            var sampler = CoreSettings.ToSampler(task.Sampler ?? settings.Sampler);
             // A sweep's grid point replaces the swept settings; the rest (σ range, lr decay) stays the task's.
             if (item.Point is { } point) sampler = Sweeps.GridPointOptions.ToSpgdOptions(point, sampler);
+            return (task, op, sampler);
         }
         catch (ArgumentException e)
         {
             throw new DeterministicItemException($"Item {item.ItemId}: {e.Message}", e);
         }
+    }
 
-        var restorer = new Restorer(LoadModel(item, device), new Device(device));
-        using var trace = settings.Save.StepTraces ? new Core.Diagnostics.StepTrace(clean.dim() == 3 ? clean.unsqueeze(0) : clean) : null;
-        using var result = restorer.Restore(new RestorationRequest(clean, op, sampler, seed), trace is null ? null : trace.OnStep, cancellationToken, trace);
+    private static PreparedItem Prepare(WorkItem item)
+    {
+        var settings = item.Settings;
+        var (_, op, sampler) = Settings(item);
+        var seed = ItemSeed.Derive(settings.Seed, item.ImageId, item.Task, item.Run);
+        var clean = LoadImage(item);
+        return new PreparedItem(new RestorationRequest(clean, op, sampler, seed), clean);
+    }
+
+    // Measures the restoration and writes its outputs at the item's keys.
+    private RunResult Finish(WorkItem item, PreparedItem prepared, RestorationResult result, CancellationToken cancellationToken)
+    {
+        using var scope = NewDisposeScope();
+        var clean = prepared.Clean;
         var restored = result.Restored.clamp(-1, 1);
         var measured = metrics.Measure(clean, restored);
         Put(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken);
-        if (settings.Save.Measurements)
+        if (item.Settings.Save.Measurements)
         {
             Put(ItemKeys.CleanPng(item.JobId, item.ItemId), ImageIO.EncodePng(clean), cancellationToken);
-            if (MeasurementImage.ToImageSpace(result.Measurement, clean, op.CanonicalTask) is { } shown)
+            if (MeasurementImage.ToImageSpace(result.Measurement, clean, prepared.Request.Operator.CanonicalTask) is { } shown)
                 Put(ItemKeys.MeasurementPng(item.JobId, item.ItemId), ImageIO.EncodePng(shown), cancellationToken);
         }
-
-        if (trace is not null) Put(ItemKeys.StepsJson(item.JobId, item.ItemId), System.Text.Encoding.UTF8.GetBytes(trace.ToJson()), cancellationToken);
-        return new RunResult(measured, (int)result.NetworkEvaluations, seed);
+        return new RunResult(measured, (int)result.NetworkEvaluations, prepared.Request.Seed);
     }
 
     private void Put(string key, byte[] bytes, CancellationToken cancellationToken) =>

@@ -7,7 +7,7 @@ namespace Spgd.Grains.Telemetry;
 
 /// <summary>
 /// The "Spgd" activity source and meter: one span per item attempt inside its job's trace, counters of
-/// completed, failed and retried items and of network evaluations, a histogram of item latency, and gauges
+/// completed, failed and retried items and of network evaluations, histograms of item latency and of batch size, and gauges
 /// of every device's queue depth and busy slots. Exporters are configured by the host; without a listener
 /// spans are not created and gauges are never read.
 /// </summary>
@@ -35,6 +35,10 @@ public static class SpgdTelemetry
 
     /// <summary>Run time of an attempt on its device.</summary>
     public static readonly Histogram<double> ItemLatency = Meter.CreateHistogram<double>("spgd.item.latency", "s");
+
+    /// <summary>Items run together per slot run (1 without batching; see DeviceOptions.MaxBatchSize).</summary>
+    public static readonly Histogram<int> BatchSize = Meter.CreateHistogram<int>("spgd.device.batch_size", "{item}",
+        "Items run together as one batch on a device slot.");
 
     // Executors of this process (one per silo; several in an in-process test cluster), read by the gauges.
     private static readonly List<IDeviceGauges> Devices = [];
