@@ -24,7 +24,7 @@ public sealed class RealRestorationTests
         var metrics = MetricSetMetrics.Create(null, null);
         return SpgdTestCluster.StartAsync(
             [new DeviceOptions { Device = "cpu", Slots = 1 }, new DeviceOptions { Device = "cpu", Slots = 1 }, null],
-            (_, sp) => new CoreWorkItemRunner(models, metrics, (Spgd.Storage.IBlobStore)sp.GetService(typeof(Spgd.Storage.IBlobStore))!));
+            (_, sp) => new CoreWorkItemRunner(models, metrics));
     }
 
     [Fact]

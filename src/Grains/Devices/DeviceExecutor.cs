@@ -323,14 +323,26 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         else SpgdTelemetry.ItemsFailed.Add(1);
 
         Interlocked.Increment(ref _finishing);
-        FinishAsync(item, outcome).ContinueWith(_ => Interlocked.Decrement(ref _finishing), TaskScheduler.Default).Ignore();
+        FinishAsync(item, outcome, result.Result?.Outputs).ContinueWith(_ => Interlocked.Decrement(ref _finishing), TaskScheduler.Default).Ignore();
     }
 
-    // Runs off the device thread so the slot is free while storage and the job are slow.
-    private async Task FinishAsync(WorkItem item, ItemOutcome outcome)
+    // Runs off the device thread so the slot is free while storage and the job are slow: the outputs (all at once, so
+    // their flushes overlap), then the record that marks the item done, then the report.
+    private async Task FinishAsync(WorkItem item, ItemOutcome outcome, IReadOnlyList<ItemOutput>? outputs)
     {
         try
         {
+            if (outcome.Kind == OutcomeKind.Succeeded && outputs is { Count: > 0 })
+            {
+                try
+                {
+                    await Task.WhenAll(outputs.Select(o => _store.PutAsync(o.Key, o.Content, cancellationToken: _stop.Token)));
+                }
+                catch (Exception e) when (!_stop.IsCancellationRequested)
+                {
+                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item's outputs failed: {e.Message}" };
+                }
+            }
             if (outcome.Kind != OutcomeKind.FailedTransient)
             {
                 try

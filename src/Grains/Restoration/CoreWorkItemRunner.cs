@@ -11,11 +11,11 @@ namespace Spgd.Grains.Restoration;
 
 /// <summary>
 /// Runs an item with Core: loads the image (data set file or demo sample), restores it with the shared
-/// denoiser and the item's derived seed (<see cref="ItemSeed.Derive"/>), measures it and writes the
-/// restored PNG to the item's deterministic key (a retry overwrites identical bytes). Items with the same
+/// denoiser and the item's derived seed (<see cref="ItemSeed.Derive"/>), measures it and returns the restored PNG
+/// for the item's deterministic key (the executor stores it; a retry overwrites identical bytes). Items with the same
 /// <see cref="CoreBatchKey"/> can run as one batch (<see cref="Restorer.RestoreBatch"/>), each with its own seed.
 /// </summary>
-public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, IBlobStore store) : IBatchWorkItemRunner
+public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics) : IBatchWorkItemRunner
 {
     /// <inheritdoc />
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
@@ -26,9 +26,11 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         var settings = item.Settings;
         using var trace = settings.Save.StepTraces ? new Core.Diagnostics.StepTrace(prepared.Clean.dim() == 3 ? prepared.Clean.unsqueeze(0) : prepared.Clean) : null;
         using var result = restorer.Restore(prepared.Request, trace is null ? null : trace.OnStep, cancellationToken, trace);
-        var run = Finish(item, prepared, result, cancellationToken);
-        if (trace is not null) Put(ItemKeys.StepsJson(item.JobId, item.ItemId), System.Text.Encoding.UTF8.GetBytes(trace.ToJson()), cancellationToken);
-        return run;
+        var run = Finish(item, prepared, result);
+        return trace is null ? run : run with
+        {
+            Outputs = [.. run.Outputs!, new ItemOutput(ItemKeys.StepsJson(item.JobId, item.ItemId), System.Text.Encoding.UTF8.GetBytes(trace.ToJson()))],
+        };
     }
 
     /// <inheritdoc />
@@ -92,7 +94,7 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
             for (var r = 0; r < ready.Count; r++)
             {
                 var (k, prepared) = ready[r];
-                try { outcomes[k] = ItemRunOutcome.Succeeded(Finish(items[k], prepared, results[r], cancellationToken)); }
+                try { outcomes[k] = ItemRunOutcome.Succeeded(Finish(items[k], prepared, results[r])); }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested) { outcomes[k] = ItemRunOutcome.Failed(e); }
             }
         }
@@ -141,25 +143,22 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         return new PreparedItem(new RestorationRequest(clean, op, sampler, seed), clean);
     }
 
-    // Measures the restoration and writes its outputs at the item's keys.
-    private RunResult Finish(WorkItem item, PreparedItem prepared, RestorationResult result, CancellationToken cancellationToken)
+    // Measures the restoration and encodes its outputs; the executor stores them off the device thread.
+    private RunResult Finish(WorkItem item, PreparedItem prepared, RestorationResult result)
     {
         using var scope = NewDisposeScope();
         var clean = prepared.Clean;
         var restored = result.Restored.clamp(-1, 1);
         var measured = metrics.Measure(clean, restored);
-        Put(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored), cancellationToken);
+        var outputs = new List<ItemOutput> { new(ItemKeys.RestoredPng(item.JobId, item.ItemId), ImageIO.EncodePng(restored)) };
         if (item.Settings.Save.Measurements)
         {
-            Put(ItemKeys.CleanPng(item.JobId, item.ItemId), ImageIO.EncodePng(clean), cancellationToken);
+            outputs.Add(new(ItemKeys.CleanPng(item.JobId, item.ItemId), ImageIO.EncodePng(clean)));
             if (MeasurementImage.ToImageSpace(result.Measurement, clean, prepared.Request.Operator.CanonicalTask) is { } shown)
-                Put(ItemKeys.MeasurementPng(item.JobId, item.ItemId), ImageIO.EncodePng(shown), cancellationToken);
+                outputs.Add(new(ItemKeys.MeasurementPng(item.JobId, item.ItemId), ImageIO.EncodePng(shown)));
         }
-        return new RunResult(measured, (int)result.NetworkEvaluations, prepared.Request.Seed);
+        return new RunResult(measured, (int)result.NetworkEvaluations, prepared.Request.Seed, outputs);
     }
-
-    private void Put(string key, byte[] bytes, CancellationToken cancellationToken) =>
-        store.PutAsync(key, bytes, cancellationToken: cancellationToken).GetAwaiter().GetResult();
 
     // A checkpoint that is missing, not a checkpoint, or of another architecture fails every attempt alike:
     // recorded once per item with the loader's reason, never retried (the cache keeps the failure, so it is not re-read).

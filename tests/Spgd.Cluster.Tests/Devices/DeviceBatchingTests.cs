@@ -57,7 +57,7 @@ public sealed class DeviceBatchingTests
         var metrics = MetricSetMetrics.Create(null, null);
         await using var cluster = await SpgdTestCluster.StartAsync(
             [new DeviceOptions { Device = "cpu", Slots = 1, MaxBatchSize = 4 }, null],
-            (_, sp) => new QueueGate(new CoreWorkItemRunner(models, metrics, sp.GetRequiredService<IBlobStore>()), sp, held: 5));
+            (_, sp) => new QueueGate(new CoreWorkItemRunner(models, metrics), sp, held: 5));
         var definition = TestJobs.Demo(images: 1, taskCount: 1, steps: 3, warmup: 2) with
         {
             Dataset = new DatasetRef { Kind = DatasetKind.Folder, Path = dir, Size = 32, Label = "batch" },

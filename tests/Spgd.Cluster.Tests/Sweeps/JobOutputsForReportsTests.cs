@@ -20,7 +20,7 @@ public sealed class JobOutputsForReportsTests
         var metrics = MetricSetMetrics.Create(null, null);
         await using var cluster = await SpgdTestCluster.StartAsync(
             [new DeviceOptions { Device = "cpu", Slots = 1 }, null],
-            (_, sp) => new CoreWorkItemRunner(models, metrics, (Spgd.Storage.IBlobStore)sp.GetService(typeof(Spgd.Storage.IBlobStore))!));
+            (_, sp) => new CoreWorkItemRunner(models, metrics));
         var definition = JobSpecMapper.ToDefinition(new JobSpec
         {
             Dataset = new DatasetSpec { Builtin = "spectral-demo", Count = 1, ImageSize = 32 },

@@ -23,7 +23,7 @@ public sealed class ReproducibilityTests
         var metrics = MetricSetMetrics.Create(null, null);
         return SpgdTestCluster.StartAsync(
             [new DeviceOptions { Device = "cpu", Slots = 2 }, null],
-            (_, sp) => new CoreWorkItemRunner(models, metrics, (Spgd.Storage.IBlobStore)sp.GetService(typeof(Spgd.Storage.IBlobStore))!));
+            (_, sp) => new CoreWorkItemRunner(models, metrics));
     }
 
     private static string TwoPhotos()
