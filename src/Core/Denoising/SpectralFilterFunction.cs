@@ -1,3 +1,4 @@
+using Spgd.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -15,10 +16,6 @@ namespace Spgd.Core.Denoising;
 /// </remarks>
 internal sealed class SpectralFilterFunction : autograd.SingleTensorFunction<SpectralFilterFunction>
 {
-    // The gradient this thread's previous backward returned: its handle must outlive the return (the engine copies it
-    // afterwards) but not the whole backward pass; the next call on the thread releases it.
-    [ThreadStatic] private static Tensor? s_returned;
-
     public override string Name => nameof(SpectralFilterFunction);
 
     /// <summary>Filters <paramref name="x"/> (N, C, n, n) by the half-spectrum gain (n, n/2+1).</summary>
@@ -43,13 +40,14 @@ internal sealed class SpectralFilterFunction : autograd.SingleTensorFunction<Spe
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        s_returned?.Dispose();
+        ReturnedGradient.ReleasePrevious();
+        Tensor gradInput;
         using (var scope = NewDisposeScope())
         {
             var halfGain = ctx.get_saved_variables()[0];
-            s_returned = scope.MoveToOuter(Filter(gradOutput, halfGain));
+            gradInput = scope.MoveToOuter(Filter(gradOutput, halfGain));
         }
         gradOutput.Dispose(); // this call's handle; the gradient itself belongs to the engine
-        return [s_returned, null!];
+        return [ReturnedGradient.Hand(gradInput), null!];
     }
 }

@@ -1,3 +1,4 @@
+using Spgd.Core.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,11 +51,6 @@ internal sealed class NormActConvFunction : autograd.SingleTensorFunction<NormAc
     private const string LayersKey = "layers";
     private const string ReleasedKey = "released";
 
-    // The gradient this thread's previous backward call returned. Its handle must outlive the return (the engine copies
-    // it afterwards) but not the whole backward pass, or every chain's input gradient would stay alive until the
-    // caller's dispose scope ends; the next call on the thread (or that scope) releases it.
-    [ThreadStatic] private static Tensor? s_returned;
-
     public override string Name => nameof(NormActConvFunction);
 
     // vars: x, layers, scale (or null), shift (or null).
@@ -71,8 +67,7 @@ internal sealed class NormActConvFunction : autograd.SingleTensorFunction<NormAc
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        s_returned?.Dispose();
-        s_returned = null;
+        ReturnedGradient.ReleasePrevious();
         if (ctx.get_data(ReleasedKey) is true)
             throw new InvalidOperationException("a second backward through the same UNet graph is not supported (its recomputed activations were released after the first); set RecomputeActivations = false to retain graphs");
         using var scope = NewDisposeScope();
@@ -97,7 +92,6 @@ internal sealed class NormActConvFunction : autograd.SingleTensorFunction<NormAc
         // otherwise keep it until the whole graph is freed, so memory would not shrink while gradients grow.
         ctx.save_data(ReleasedKey, true);
         ctx.Dispose();
-        s_returned = scope.MoveToOuter(gradInput);
-        return [s_returned, null!, null!, null!];
+        return [ReturnedGradient.Hand(scope.MoveToOuter(gradInput)), null!, null!, null!];
     }
 }

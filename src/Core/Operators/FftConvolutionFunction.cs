@@ -1,3 +1,4 @@
+using Spgd.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,10 +34,6 @@ internal sealed class FftConvolutionFunction : autograd.SingleTensorFunction<Fft
     private const string WindowKey = "window";
     private const string InputShapeKey = "input";
 
-    // The gradient this thread's previous backward returned: its handle must outlive the return (the engine copies it
-    // afterwards) but not the whole backward pass; the next call on the thread releases it.
-    [ThreadStatic] private static Tensor? s_returned;
-
     public override string Name => nameof(FftConvolutionFunction);
 
     /// <summary>The valid convolution of <paramref name="padded"/> with the kernel whose (flipped) half spectrum is <paramref name="spectrum"/>.</summary>
@@ -62,9 +59,10 @@ internal sealed class FftConvolutionFunction : autograd.SingleTensorFunction<Fft
 
     public override List<Tensor> backward(autograd.AutogradContext ctx, Tensor gradOutput)
     {
-        s_returned?.Dispose();
+        ReturnedGradient.ReleasePrevious();
         var w = (FftConvolutionWindow)ctx.get_data(WindowKey);
         var inputShape = (long[])ctx.get_data(InputShapeKey);
+        Tensor gradInput;
         using (var scope = NewDisposeScope())
         {
             var spectrum = ctx.get_saved_variables()[0];
@@ -72,9 +70,9 @@ internal sealed class FftConvolutionFunction : autograd.SingleTensorFunction<Fft
             frame[.., .., w.Rows, w.Columns] = gradOutput;
             // Multiplying by the conjugate spectrum correlates with the kernel: the adjoint of the convolution.
             var correlated = fft.irfft2(fft.rfft2(frame) * spectrum.conj_physical(), [w.FftHeight, w.FftWidth]);
-            s_returned = scope.MoveToOuter(correlated[.., .., TensorIndex.Slice(0, inputShape[2]), TensorIndex.Slice(0, inputShape[3])]);
+            gradInput = scope.MoveToOuter(correlated[.., .., TensorIndex.Slice(0, inputShape[2]), TensorIndex.Slice(0, inputShape[3])]);
         }
         gradOutput.Dispose(); // this call's handle; the gradient itself belongs to the engine
-        return [s_returned, null!, null!];
+        return [ReturnedGradient.Hand(gradInput), null!, null!];
     }
 }
