@@ -28,20 +28,18 @@ if [ "$build" -ne 0 ]; then echo "build failed"; echo "0 passed, 1 failed"; exit
 
 results="$root/TestResults"
 rm -rf "$results"; mkdir -p "$results"
-passed=0; failed=0; rc=0
+# shellcheck source=.ci/tally.sh
+source "$root/.ci/tally.sh"
+
+# The counting logic itself is tested first: if it could no longer fail, this run must not pass.
+if ! bash "$root/.ci/tally-selftest/run.sh"; then FAILED=$((FAILED + 1)); STATUS=1; fi
+
 for proj in tests/*/*.csproj; do
   name=$(basename "$proj" .csproj)
   dotnet test "$proj" -c Release --no-build -nologo --results-directory "$results" \
     --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" 2>&1 \
-    | tee "$results/$name.log" | grep -E "^\s*(Failed|Passed|Skipped) |error" || true
-  [ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
-  counters=$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null)
-  if [ -z "$counters" ]; then
-    if grep -q "No test is available" "$results/$name.log"; then continue; fi
-    failed=$((failed+1)); rc=1; echo "no result from $proj"; continue
-  fi
-  p=$(echo "$counters" | sed -E 's/.* passed="([0-9]+)".*/\1/'); f=$(echo "$counters" | sed -E 's/.* failed="([0-9]+)".*/\1/')
-  passed=$((passed+p)); failed=$((failed+f))
+    | tee "$results/$name.log" | grep -E "^\s*(Failed|Passed|Skipped) |error"
+  runner=${PIPESTATUS[0]}   # read at once: any later command replaces PIPESTATUS
+  tally_project "$name" "$runner" "$results/$name.trx"
 done
-echo "$passed passed, $failed failed"
-exit $rc
+tally_finish
