@@ -14,24 +14,50 @@ public static class CliApp
     /// <summary>Exit code of a command that failed on its input or environment (missing file, bad shape, …).</summary>
     public const int Failure = 1;
 
-    /// <summary>Exit code after Ctrl+C.</summary>
+    /// <summary>Exit code after Ctrl+C (SIGINT) or SIGTERM.</summary>
     public const int Cancelled = 130;
+
+    /// <summary>Exit code of a job that ran to its end with some items failed (their reasons are printed and stored).</summary>
+    public const int CompletedWithFailures = 3;
+
+    private static readonly HashSet<Command> OwnInterrupts = [];
+
+    /// <summary>Marks <paramref name="command"/> as one that listens to SIGINT/SIGTERM itself (<see cref="Interrupts"/>).</summary>
+    public static Command HandlesOwnInterrupts(Command command)
+    {
+        lock (OwnInterrupts) OwnInterrupts.Add(command);
+        return command;
+    }
 
     /// <summary>Parses <paramref name="args"/> against <paramref name="root"/>, runs the chosen command and returns its exit code.</summary>
     public static int Run(RootCommand root, string[] args)
     {
-        var parse = root.Parse(args);
+        ParseResult parse;
+        try
+        {
+            parse = root.Parse(args);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A validator that read a value which did not convert: still a usage error, said in one line.
+            if (Environment.GetEnvironmentVariable("SPGD_DEBUG") is "1" or "true") Console.Error.WriteLine(e);
+            ReportError(Friendly(e.Message).TrimEnd('.'));
+            return UsageError;
+        }
         // With --help or --version the parser picks their action even when the rest of the line is incomplete.
         if (parse.Errors.Count > 0 && parse.Action is System.CommandLine.Invocation.ParseErrorAction)
         {
             var command = parse.CommandResult.Command;
             var name = command == root ? "spgd" : "spgd " + command.Name;
-            ReportError(string.Join("; ", parse.Errors.Select(e => e.Message.TrimEnd('.')).Distinct()) + $" (see '{name} --help')");
+            ReportError(string.Join("; ", parse.Errors.Select(e => Friendly(e.Message).TrimEnd('.')).Distinct()) + $" (see '{name} --help')");
             return UsageError;
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            // A command with its own Interrupts stops gracefully; the parser's handler would abandon it after 2 s.
+            if (OwnInterrupts.Contains(parse.CommandResult.Command)) configuration.ProcessTerminationTimeout = null;
+            return parse.Invoke(configuration);
         }
         catch (Exception e)
         {
@@ -60,6 +86,21 @@ public static class CliApp
                 ReportError($"{other.GetType().Name}: {other.Message} (run with SPGD_DEBUG=1 for details)");
                 return Failure;
         }
+    }
+
+    // The parser's own conversion message names a CLR type ("System.Nullable`1[System.Int32]"); say it in words.
+    private static readonly System.Text.RegularExpressions.Regex ConversionMessage =
+        new(@"^Cannot parse argument '(?<value>.*)' for (?:option|command|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'\.?$");
+
+    private static string Friendly(string message)
+    {
+        var m = ConversionMessage.Match(message);
+        if (!m.Success) return message;
+        var type = m.Groups["type"].Value;
+        var expected = type.Contains("Int", StringComparison.Ordinal) ? "a whole number"
+            : type.Contains("Double", StringComparison.Ordinal) || type.Contains("Single", StringComparison.Ordinal) ? "a number"
+            : type.Contains("Boolean", StringComparison.Ordinal) ? "true or false" : "a value of another form";
+        return $"{m.Groups["name"].Value}: '{m.Groups["value"].Value}' is not {expected}";
     }
 
     /// <summary>Writes <c>spgd: error: message</c> as a single line on stderr.</summary>

@@ -11,10 +11,10 @@ public sealed class SamplerOptions
     private static readonly SpgdOptions Defaults = new();
 
     /// <summary>--steps: outer steps T.</summary>
-    public Option<int> Steps { get; } = CliOptions.Integer("--steps", "Outer (denoising) steps T", 1, defaultValue: Defaults.Steps);
+    public Option<int> Steps { get; } = CliOptions.Integer("--steps", "Outer (denoising) steps T", 1, Spgd.Contracts.Jobs.JobSpecValidator.MaxSteps, defaultValue: Defaults.Steps);
 
     /// <summary>--warmup: warm-up iterations N per outer step.</summary>
-    public Option<int> Warmup { get; } = CliOptions.Integer("--warmup", "Warm-up (likelihood) iterations N per outer step; one network evaluation each", 1, defaultValue: Defaults.Warmup);
+    public Option<int> Warmup { get; } = CliOptions.Integer("--warmup", "Warm-up (likelihood) iterations N per outer step; one network evaluation each", 1, Spgd.Contracts.Jobs.JobSpecValidator.MaxWarmup, defaultValue: Defaults.Warmup);
 
     /// <summary>--lr: learning rate of the first outer step.</summary>
     public Option<double> LearningRate { get; } = CliOptions.Number("--lr", "Learning rate of the first outer step", 0, exclusiveMin: true, defaultValue: Defaults.LearningRate);
@@ -23,7 +23,7 @@ public sealed class SamplerOptions
     public Option<double> LrMinRatio { get; } = CliOptions.Number("--lr-min-ratio", "Fraction of --lr the linear decay approaches at the last step", 0, 1, exclusiveMin: true, defaultValue: Defaults.LrMinRatio);
 
     /// <summary>--beta: ADM momentum (default: the preset's).</summary>
-    public Option<double?> Beta { get; } = NullableNumber("--beta", "ADM momentum β in [0, 1) (default: 0.95 for paper, 0.9 for reference)", 0, 1, maxExclusive: true);
+    public Option<double?> Beta { get; } = CliOptions.OptionalNumber("--beta", "ADM momentum β in [0, 1) (default: 0.95 for paper, 0.9 for reference)", 0, 1, exclusiveMax: true);
 
     /// <summary>--preset: paper or reference.</summary>
     public Option<string> Preset { get; } = new Option<string>("--preset")
@@ -33,7 +33,7 @@ public sealed class SamplerOptions
     }.AcceptOnlyFromAmong("paper", "reference");
 
     /// <summary>--diffstategrad-tau: enables the DiffStateGrad projection.</summary>
-    public Option<double?> DiffStateGradTau { get; } = NullableNumber("--diffstategrad-tau", "Project gradients onto the state's subspace keeping energy fraction τ in (0, 1] (default: off)", 0, 1, minExclusive: true);
+    public Option<double?> DiffStateGradTau { get; } = CliOptions.OptionalNumber("--diffstategrad-tau", "Project gradients onto the state's subspace keeping energy fraction τ in (0, 1] (default: off)", 0, 1, exclusiveMin: true);
 
     /// <summary>--diffstategrad-period: project every n-th outer step.</summary>
     public Option<int> DiffStateGradPeriod { get; } = CliOptions.Integer("--diffstategrad-period", "Project on every n-th outer step", 1, defaultValue: Defaults.DiffStateGradPeriod);
@@ -61,7 +61,7 @@ public sealed class SamplerOptions
             command.Options.Add(o);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(SigmaMax) < result.GetValue(SigmaMin))
+            if (CliOptions.TryGetValue(result, SigmaMax, out var max) && CliOptions.TryGetValue(result, SigmaMin, out var min) && max < min)
                 result.AddError($"--sigma-max {result.GetValue(SigmaMax).ToString(CultureInfo.InvariantCulture)} is below --sigma-min {result.GetValue(SigmaMin).ToString(CultureInfo.InvariantCulture)}");
         });
     }
@@ -82,17 +82,4 @@ public sealed class SamplerOptions
         Algorithm = parse.GetValue(Algorithm) == "dps" ? SamplerAlgorithm.Dps : SamplerAlgorithm.Spgd,
         DpsStepSize = parse.GetValue(DpsStepSize),
     };
-
-    private static Option<double?> NullableNumber(string name, string description, double min, double max, bool minExclusive = false, bool maxExclusive = false)
-    {
-        var option = new Option<double?>(name) { Description = description };
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is not { } v) return;
-            bool ok = double.IsFinite(v) && (minExclusive ? v > min : v >= min) && (maxExclusive ? v < max : v <= max);
-            if (!ok)
-                result.AddError($"{name}: {v.ToString(CultureInfo.InvariantCulture)} is out of range, expected {(minExclusive ? "(" : "[")}{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}{(maxExclusive ? ")" : "]")}");
-        });
-        return option;
-    }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spgd.Client.Cli;
 using Spgd.Contracts.Jobs;
 
 namespace Spgd.Client.Cluster;
@@ -16,10 +17,10 @@ public sealed class JobFlags
     public Option<string?> Dataset { get; } = new("--dataset") { Description = "Folder of images (default: built-in spectral demo images)" };
 
     /// <summary><c>--images N</c>.</summary>
-    public Option<int> Images { get; } = new("--images") { Description = "Demo images to draw, or at most this many files of --dataset (0: all)", DefaultValueFactory = _ => 0 };
+    public Option<int> Images { get; } = CliOptions.Integer("--images", "Demo images to draw, or at most this many files of --dataset (0: all)", 0, JobSpecValidator.MaxBuiltinCount, defaultValue: 0);
 
     /// <summary><c>--size N</c>.</summary>
-    public Option<int?> Size { get; } = new("--size") { Description = "Image side length (default 64 for the spectral model, 256 for UNets)" };
+    public Option<int?> Size { get; } = CliOptions.OptionalInteger("--size", "Image side length (default 64 for the spectral model, 256 for UNets)", JobSpecValidator.MinImageSize, JobSpecValidator.MaxImageSize);
 
     /// <summary><c>--model</c>.</summary>
     public Option<string> Model { get; } = new("--model") { Description = "spectral-gaussian | ffhq256 | imagenet256", DefaultValueFactory = _ => "spectral-gaussian" };
@@ -31,22 +32,22 @@ public sealed class JobFlags
     public Option<string[]> Task { get; } = new("--task") { Description = "Task(s) to run (repeatable)", AllowMultipleArgumentsPerToken = true };
 
     /// <summary><c>--runs N</c>.</summary>
-    public Option<int> Runs { get; } = new("--runs") { Description = "Runs per (image, task)", DefaultValueFactory = _ => 1 };
+    public Option<int> Runs { get; } = CliOptions.Integer("--runs", "Runs per (image, task)", 1, JobSpecValidator.MaxRuns, defaultValue: 1);
 
     /// <summary>--best-of K: summaries keep each image's best of K runs (by PSNR), recorded as such.</summary>
-    public Option<int?> BestOf { get; } = new("--best-of") { Description = "Keep each image's best of K runs by PSNR in the summaries (recorded there; needs --runs >= K)" };
+    public Option<int?> BestOf { get; } = CliOptions.OptionalInteger("--best-of", "Keep each image's best of K runs by PSNR in the summaries (recorded there; needs --runs >= K)", 1, JobSpecValidator.MaxRuns);
 
     /// <summary><c>--steps T</c>.</summary>
-    public Option<int?> Steps { get; } = new("--steps") { Description = "SPGD outer steps T" };
+    public Option<int?> Steps { get; } = CliOptions.OptionalInteger("--steps", "SPGD outer steps T", 1, JobSpecValidator.MaxSteps);
 
     /// <summary><c>--warmup N</c>.</summary>
-    public Option<int?> Warmup { get; } = new("--warmup") { Description = "SPGD warm-up iterations N per step" };
+    public Option<int?> Warmup { get; } = CliOptions.OptionalInteger("--warmup", "SPGD warm-up iterations N per step", 1, JobSpecValidator.MaxWarmup);
 
     /// <summary><c>--preset paper|reference</c>.</summary>
     public Option<string> Preset { get; } = new("--preset") { Description = "SPGD preset: paper | reference", DefaultValueFactory = _ => "paper" };
 
     /// <summary><c>--seed S</c>.</summary>
-    public Option<ulong> Seed { get; } = new("--seed") { Description = "Job seed (item seeds derive from it)", DefaultValueFactory = _ => 0UL };
+    public Option<ulong> Seed { get; } = CliOptions.Seed("--seed", "Job seed (item seeds derive from it)");
 
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

@@ -23,7 +23,7 @@ public static class ReportCommand
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable(StorageVariable) is { Length: > 0 } s ? s : "spgd-out",
         };
         var output = new Option<string>("--out") { Description = "Folder to write report.md, report.html and figures/ into", Required = true };
-        var gridImages = new Option<int>("--grid-images") { Description = "Images per task in the restoration grids", DefaultValueFactory = _ => 4 };
+        var gridImages = Spgd.Client.Cli.CliOptions.Integer("--grid-images", "Images per task in the restoration grids", 1, 1000, defaultValue: 4);
         var noPlots = new Option<bool>("--no-plots") { Description = "Leave out the per-step plots" };
         var command = new Command("report", "Build a job's evaluation report (tables, image grids, plots) from its stored results")
         {
@@ -33,7 +33,6 @@ public static class ReportCommand
         {
             var folder = ResolveJobFolder(parse.GetValue(job)!, parse.GetValue(store)!);
             var grid = parse.GetValue(gridImages);
-            if (grid < 1) throw new ArgumentException($"--grid-images must be >= 1; got {grid}.");
             var input = JobResultsReader.Read(folder);
             var files = new ReportBuilder(new ReportOptions { GridImages = grid, Plots = !parse.GetValue(noPlots) })
                 .Write(input, Path.GetFullPath(parse.GetValue(output)!));

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spgd.Client.Cli;
 using Spgd.Client.Cluster;
 using Spgd.Contracts.Jobs;
 
@@ -15,7 +16,7 @@ public static class SubmitCommand
     public static Command Create()
     {
         var flags = new JobFlags();
-        var specFile = new Argument<string?>("spec") { Description = "Job spec (YAML or JSON); without it the flags describe the job", Arity = ArgumentArity.ZeroOrOne };
+        var specFile = CliOptions.SpecFile();
         var id = new Option<string?>("--id") { Description = "Job id (default: job-<UTC time>)" };
         var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends" };
         var clustering = ClusterCommandOptions.Clustering();

@@ -7,8 +7,19 @@ namespace Spgd.Contracts.Jobs;
 /// </summary>
 public interface IJobGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the job. Submitting the same id again is a no-op that returns the current status.</summary>
+    /// <summary>
+    /// Starts the job. A definition that cannot run (bad settings, a data set that cannot be listed) is refused with a
+    /// <see cref="JobState.Failed"/> status and nothing is stored. Submitting the id again with the same resolved spec and
+    /// data set resumes it (a cancelled job runs its unfinished items) and returns its status; with a different spec or
+    /// data it throws <see cref="ArgumentException"/> naming the difference.
+    /// </summary>
     Task<JobStatus> SubmitAsync(JobDefinition definition);
+
+    /// <summary>
+    /// Starts the id afresh with <paramref name="definition"/>: the stored job's files are moved to
+    /// <c>jobs/{id}.replaced-{UTC time}/</c> and its progress and aggregates are reset. Refused (throws) while it is running.
+    /// </summary>
+    Task<JobStatus> ReplaceAsync(JobDefinition definition);
 
     /// <summary>Current progress.</summary>
     Task<JobStatus> GetStatusAsync();

@@ -64,12 +64,18 @@ public static partial class JobSpecValidator
         return problems;
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> listing every problem, one per line.</summary>
+    /// <summary>Problems listed in full by <see cref="ThrowIfInvalid"/>; the rest are counted.</summary>
+    public const int ProblemsListed = 3;
+
+    /// <summary>Throws <see cref="ArgumentException"/> whose one-line message lists the first <see cref="ProblemsListed"/>
+    /// problems (separated by "; ") and counts the rest ("and N more"): a CLI error is exactly one line.</summary>
     public static void ThrowIfInvalid(JobSpec spec, JobSpecValidationOptions? options = null)
     {
         var problems = Validate(spec, options);
-        if (problems.Count > 0)
-            throw new ArgumentException($"invalid job spec ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):\n  " + string.Join("\n  ", problems));
+        if (problems.Count == 0) return;
+        var listed = string.Join("; ", problems.Take(ProblemsListed).Select(p => p.ReplaceLineEndings(" ")));
+        var more = problems.Count > ProblemsListed ? $"; and {problems.Count - ProblemsListed} more" : "";
+        throw new ArgumentException($"invalid job spec ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}): {listed}{more}");
     }
 
     /// <summary>

@@ -47,6 +47,13 @@ internal sealed class AggregatorGrain(
         await FlushAsync();
     }
 
+    public async Task ResetAsync()
+    {
+        state.State.Items.Clear();
+        _dirty = false;
+        await state.ClearStateAsync();
+    }
+
     public Task<IReadOnlyList<string>> GetRecordedIdsAsync() =>
         Task.FromResult<IReadOnlyList<string>>(state.State.Items.Keys.ToList());
 

@@ -7,6 +7,7 @@ using Spgd.Contracts.Devices;
 using Spgd.Contracts.Jobs;
 using Spgd.Contracts.Results;
 using Spgd.Core.Restoration;
+using Spgd.Evaluation.Manifests;
 using Spgd.Grains.Aggregation;
 using Spgd.Grains.Datasets;
 using Spgd.Grains.Devices;
@@ -74,10 +75,92 @@ internal sealed class JobGrain(
         return Task.CompletedTask;
     }
 
+    // Reports that arrived since the last tick are persisted when the silo stops (an interrupted `spgd run`).
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
+
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
         JobIds.ThrowIfInvalid(JobId); // before anything is stored under the id
-        if (D.Definition is not null) return await GetStatusAsync();
+        if (D.Definition is not null) return await ResubmitAsync(definition);
+        return await StartAsync(definition);
+    }
+
+    public async Task<JobStatus> ReplaceAsync(JobDefinition definition)
+    {
+        JobIds.ThrowIfInvalid(JobId);
+        if (D.Definition is null) return await StartAsync(definition);
+        if (S.State == JobState.Running)
+            throw new ArgumentException($"job '{JobId}' is still running: cancel it first (spgd cancel {JobId}), then replace it");
+        var check = await PrepareAsync(definition); // a replacement that would be refused changes nothing
+        if (check.Error is not null) return check.Error;
+        var aside = JobBinding.AsideId(JobId, DateTimeOffset.UtcNow);
+        var moved = await JobBinding.MoveAsideAsync(store, JobId, aside);
+        foreach (var point in (IReadOnlyList<Contracts.Sweeps.GridPoint?>?)D.Definition.Grid ?? [null])
+            foreach (var task in D.Definition.Tasks) await AggregatorOf(task.Name, point).ResetAsync();
+        logger.LogInformation("Job {Job} replaced: {Count} stored file(s) moved to jobs/{Aside}/", JobId, moved, aside);
+        definitionState.State = new JobDefinitionState();
+        progressState.State = new JobProgressState();
+        _leases.Clear();
+        _retryAt.Clear();
+        _cursor = 0;
+        return await StartAsync(definition);
+    }
+
+    // Same spec and data: the job goes on (a cancelled or interrupted one resumes). Anything else is refused, naming the difference.
+    private async Task<JobStatus> ResubmitAsync(JobDefinition definition)
+    {
+        var fresh = await PrepareAsync(definition);
+        if (fresh.Error is not null) return fresh.Error;
+        DatasetManifest? storedManifest = null;
+        try
+        {
+            if ((await store.GetAsync(ItemKeys.Manifest(JobId)))?.Content is { } bytes) storedManifest = Evaluation.Manifests.ManifestJson.Parse(bytes);
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or FormatException) { /* the digest alone then says that the data differ */ }
+        if (JobBinding.Difference(D.Definition!, D.SpecDigest, D.ManifestDigest, storedManifest, fresh.Definition!, fresh.Manifest!) is { } difference)
+            throw new ArgumentException($"job '{JobId}' already exists and its {difference}; use --replace to start it afresh (the old results are moved aside) or another --id");
+        if (S.State == JobState.Cancelled)
+        {
+            for (var i = 0; i < ItemCount; i++)
+                if (S.Status[i] == (byte)ItemState.Dispatched) S.Status[i] = (byte)ItemState.Pending;
+            S.State = JobState.Running;
+            S.FinishedAt = null;
+            await progressState.WriteStateAsync();
+            await TryRegisterReminderAsync();
+            StartTimer();
+            ArmRefill();
+            logger.LogInformation("Job {Job} resumed after cancellation: {Finished}/{Total} finished", JobId, CountFinished(), ItemCount);
+        }
+        return await GetStatusAsync();
+    }
+
+    private sealed record Prepared(JobDefinition? Definition, DatasetManifest? Manifest, JobStatus? Error);
+
+    // Validates and lists the data set without touching the stored job: what a resubmission is compared by.
+    private async Task<Prepared> PrepareAsync(JobDefinition definition)
+    {
+        try
+        {
+            if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
+            var resolved = Validate(definition);
+            var images = DatasetCatalog.List(resolved.Dataset);
+            return new Prepared(resolved, await JobManifest.BuildAsync(resolved, images, new Dictionary<string, ulong>()), null);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+        {
+            return new Prepared(null, null, Refused(e.Message));
+        }
+    }
+
+    // A refused submission stores nothing, so the id stays free for a corrected one.
+    private JobStatus Refused(string error) => new()
+    {
+        JobId = JobId, State = JobState.Failed, Error = error, SubmittedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow,
+        Dataset = D.Definition?.Dataset.Label ?? "", Silo = silo.Name,
+    };
+
+    private async Task<JobStatus> StartAsync(JobDefinition definition)
+    {
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
 
@@ -96,28 +179,25 @@ internal sealed class JobGrain(
             S.Attempts = new byte[count];
             manifest = await JobManifest.BuildAsync(definition, images, Seeds());
             D.ManifestDigest = manifest.Digest;
+            D.SpecDigest = JobBinding.SpecDigest(definition);
             S.State = JobState.Running;
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
-            D.Definition ??= definition;
-            S.State = JobState.Failed;
-            S.Error = e.Message;
-            S.FinishedAt = DateTimeOffset.UtcNow;
+            definitionState.State = new JobDefinitionState();
+            progressState.State = new JobProgressState();
+            return Refused(e.Message);
         }
 
         await definitionState.WriteStateAsync();
         await progressState.WriteStateAsync();
         await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, D.SubmittedAt);
-        if (S.State == JobState.Running)
-        {
-            await store.PutAsync(ItemKeys.Manifest(JobId), Evaluation.Manifests.ManifestJson.ToUtf8(manifest!));
-            await WriteJobFilesAsync();
-            await TryRegisterReminderAsync();
-            StartTimer();
-            ArmRefill(); // the first items go out now, not one dispatch interval later
-            logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, D.ImageIds.Length);
-        }
+        await store.PutAsync(ItemKeys.Manifest(JobId), Evaluation.Manifests.ManifestJson.ToUtf8(manifest!));
+        await WriteJobFilesAsync();
+        await TryRegisterReminderAsync();
+        StartTimer();
+        ArmRefill(); // the first items go out now, not one dispatch interval later
+        logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, ItemCount, D.ImageIds.Length);
 
         return BuildStatus();
     }

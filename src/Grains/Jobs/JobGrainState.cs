@@ -20,6 +20,9 @@ public sealed class JobDefinitionState
 
     /// <summary>The digest of the data set manifest built at submission (<c>summary/manifest.json</c>).</summary>
     [Id(4)] public string? ManifestDigest { get; set; }
+
+    /// <summary>The digest of the resolved definition (<see cref="JobBinding.SpecDigest"/>): a resubmission of the id must match it.</summary>
+    [Id(5)] public string? SpecDigest { get; set; }
 }
 
 /// <summary>

@@ -260,7 +260,24 @@ public sealed class JobSpecValidatorTests : IDisposable
     public void ThrowIfInvalid_lists_every_problem()
     {
         var ex = Assert.Throws<ArgumentException>(() => JobSpecValidator.ThrowIfInvalid(Valid with { Runs = 0, Tasks = [] }, Options));
-        Assert.Contains("2 problems", ex.Message);
-        Assert.Contains("\n  runs: 0", ex.Message);
+        Assert.Contains("2 problems): ", ex.Message);
+        Assert.Contains("; runs: 0", ex.Message);
+        Assert.DoesNotContain("\n", ex.Message);
+    }
+
+    [Fact]
+    public void ThrowIfInvalid_lists_the_first_problems_on_one_line_and_counts_the_rest()
+    {
+        var spec = Valid with
+        {
+            Runs = 0,
+            Tasks = [new TaskSpec { Name = "denoise" }, new TaskSpec { Name = "nope" }, new TaskSpec { Name = "other" }, new TaskSpec { Name = "fourth" }],
+        };
+        var count = JobSpecValidator.Validate(spec, Options).Count;
+        Assert.True(count > JobSpecValidator.ProblemsListed, $"{count} problems");
+        var ex = Assert.Throws<ArgumentException>(() => JobSpecValidator.ThrowIfInvalid(spec, Options));
+        Assert.DoesNotContain("\n", ex.Message);
+        Assert.Contains("tasks[0].name: unknown task 'denoise'", ex.Message);
+        Assert.EndsWith($"; and {count - JobSpecValidator.ProblemsListed} more", ex.Message);
     }
 }
