@@ -36,13 +36,21 @@ public static class ReportCommand
             var input = JobResultsReader.Read(folder);
             var files = new ReportBuilder(new ReportOptions { GridImages = grid, Plots = !parse.GetValue(noPlots) })
                 .Write(input, Path.GetFullPath(parse.GetValue(output)!));
-            Console.Out.WriteLine($"{input.Items.Count} items ({input.Items.Count(i => i.Failed)} failed), {input.Methods().Count} methods, {input.Tasks().Count} tasks");
+            var missing = input.Items.Where(i => i.Error == JobResultsReader.MissingRecord).Select(i => i.ItemId).ToList();
+            var unreadable = input.Items.Where(i => i.Error?.StartsWith(JobResultsReader.UnreadableRecord, StringComparison.Ordinal) == true).ToList();
+            Console.Out.WriteLine($"{input.Items.Count} items ({input.Items.Count(i => i.Failed)} failed, of which {missing.Count} missing and {unreadable.Count} unreadable), " +
+                                  $"{input.Methods().Count} methods, {input.Tasks().Count} tasks");
+            if (missing.Count > 0) Console.Out.WriteLine($"missing (expected by the manifest, no record): {Listed(missing)}");
+            foreach (var item in unreadable) Console.Out.WriteLine($"unreadable: {item.ItemId}: {item.Error}");
             Console.Out.WriteLine(files.Markdown);
             Console.Out.WriteLine(files.Html);
             return 0;
         });
         return command;
     }
+
+    private static string Listed(IReadOnlyList<string> ids) =>
+        string.Join(", ", ids.Take(10)) + (ids.Count > 10 ? $" and {ids.Count - 10} more" : "");
 
     /// <summary>The job folder: <paramref name="job"/> itself when it holds <c>items/</c>, else <c>{store}/jobs/{job}</c>.</summary>
     /// <exception cref="DirectoryNotFoundException">Neither exists; the message names both places looked at.</exception>

@@ -19,12 +19,13 @@ public static class SubmitCommand
         var specFile = CliOptions.SpecFile();
         var id = new Option<string?>("--id") { Description = "Job id (default: job-<UTC time>)" };
         var watch = new Option<bool>("--watch") { Description = "Follow the job until it ends" };
+        var replace = new Option<bool>("--replace") { Description = "Start the job id afresh although its stored spec or data differ (the old results are moved to jobs/<id>.replaced-<UTC time>/; a running job must be cancelled first)" };
         var clustering = ClusterCommandOptions.Clustering();
         var storage = ClusterCommandOptions.Storage();
         var gateway = ClusterCommandOptions.GatewayPort();
         var command = new Command("submit", "Submit a job to a running cluster") { specFile };
         flags.AddTo(command);
-        foreach (var o in new Option[] { id, watch, clustering, storage, gateway }) command.Options.Add(o);
+        foreach (var o in new Option[] { id, watch, replace, clustering, storage, gateway }) command.Options.Add(o);
         command.SetAction(async (parse, ct) =>
         {
             JobDefinition definition;
@@ -43,14 +44,18 @@ public static class SubmitCommand
 
             var jobId = parse.GetValue(id) ?? specId ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
-            var status = await cluster.Client.GetGrain<IJobGrain>(jobId).SubmitAsync(definition);
-            if (status.State == JobState.Failed)
+            var job = cluster.Client.GetGrain<IJobGrain>(jobId);
+            var prior = await job.GetStatusAsync();
+            var status = parse.GetValue(replace) && prior.State != JobState.Unknown ? await job.ReplaceAsync(definition) : await job.SubmitAsync(definition);
+            if (status is { State: JobState.Failed, Total: 0 })
             {
-                Console.Error.WriteLine($"Job {jobId} could not start: {status.Error}");
-                return 1;
+                CliApp.ReportError($"job {jobId} could not start: {status.Error}");
+                return CliApp.Failure;
             }
 
-            Console.WriteLine($"Submitted {jobId}: {status.Total} items.");
+            Console.WriteLine(prior.State == JobState.Unknown || parse.GetValue(replace)
+                ? $"Submitted {jobId}: {status.Total} items."
+                : $"resuming job {jobId}: {status.Finished} of {status.Total} items already done");
             return parse.GetValue(watch) ? await WatchCommand.WatchAsync(cluster.Client, jobId, ct) : 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spgd.Client.Cli;
 using Spgd.Client.Cluster;
 using Spgd.Contracts.Jobs;
 
@@ -22,19 +23,23 @@ public static class WatchCommand
         return command;
     }
 
-    /// <summary>Follows <paramref name="jobId"/>; exit code 0 when it completed, 2 with failed items, 1 otherwise.</summary>
+    /// <summary>Follows <paramref name="jobId"/>; exit code 0 when it completed, <see cref="CliApp.CompletedWithFailures"/> with failed
+    /// items, <see cref="CliApp.Cancelled"/> when cancelled, 1 otherwise.</summary>
     public static async Task<int> WatchAsync(IClusterClient client, string jobId, CancellationToken ct)
     {
         var grain = client.GetGrain<IJobGrain>(jobId);
         if ((await grain.GetStatusAsync()).State == JobState.Unknown)
         {
-            Console.Error.WriteLine($"No job '{jobId}' in this cluster.");
-            return 1;
+            CliApp.ReportError($"no job '{jobId}' in this cluster");
+            return CliApp.Failure;
         }
 
         var final = await JobProgressView.FollowAsync(grain, TimeSpan.FromSeconds(1), ct);
         Console.WriteLine($"Job {jobId} ended {final.State}: {final.Succeeded} succeeded, {final.Failed} failed, {final.Retries} retried.");
         if (final.Error is { } error) Console.WriteLine(error);
-        return final.State switch { JobState.Completed => 0, JobState.CompletedWithFailures => 2, _ => 1 };
+        return final.State switch
+        {
+            JobState.Completed => 0, JobState.CompletedWithFailures => CliApp.CompletedWithFailures, JobState.Cancelled => CliApp.Cancelled, _ => CliApp.Failure,
+        };
     }
 }

@@ -24,6 +24,13 @@ public static class ImageIO
     /// <summary>Largest accepted width·height (100 megapixels).</summary>
     public const long MaxPixels = 100_000_000;
 
+    /// <summary>
+    /// Largest factor by which the short side is enlarged. A smaller image is refused rather than upscaled: a 1×1 pixel
+    /// blown up to 256×256 is a flat square, and restoring it would score detail that was never there. 4 is the
+    /// super-resolution task's own factor.
+    /// </summary>
+    public const int MaxUpscale = 4;
+
     /// <summary>Loads an image file as [1, 3, size, size] float32 in [−1, 1] (see the class remarks).</summary>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Empty, truncated, corrupt, unsupported or oversized image; the message names the file.</exception>
@@ -35,13 +42,16 @@ public static class ImageIO
     }
 
     /// <summary>Decodes encoded image bytes as [1, 3, size, size] float32 in [−1, 1]; <paramref name="name"/> labels error messages.</summary>
-    /// <exception cref="InvalidDataException">Empty, truncated, corrupt, unsupported or oversized image.</exception>
+    /// <exception cref="InvalidDataException">Empty, truncated, corrupt, unsupported, oversized or too small (<see cref="MaxUpscale"/>) image.</exception>
     /// <exception cref="ArgumentOutOfRangeException">size &lt; 1.</exception>
     public static Tensor Decode(byte[] bytes, int size, string name = "image")
     {
         ArgumentNullException.ThrowIfNull(bytes);
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "image size must be >= 1");
         var (pixels, width, height) = DecodeRgb(bytes, name);
+        if ((long)Math.Min(width, height) * MaxUpscale < size)
+            throw new InvalidDataException(
+                $"{name}: image is {width}×{height}, too small for {size}×{size} (short side at least {(size + MaxUpscale - 1) / MaxUpscale}: upscaling more than {MaxUpscale}× would invent the detail being restored)");
         using var scope = NewDisposeScope();
         var rgb = tensor(pixels, [height, width, 3], ScalarType.Byte).permute(2, 0, 1).to(ScalarType.Float32) / 255f;
         var square = CenterCrop(ResizeShortSide(rgb, size), size);

@@ -9,8 +9,9 @@ public sealed record DatasetImage(string Id, string Source);
 
 /// <summary>
 /// Lists the images of a data set once, when the job starts; the job persists the listing so that a
-/// resumed job never sees a different set. Every non-hidden file of a folder is an image candidate:
-/// a file that does not decode becomes a failed item with its reason rather than silently vanishing.
+/// resumed job never sees a different set. Every non-hidden file of a folder with an image extension
+/// (<see cref="Evaluation.Manifests.ImageFileNames"/>, as the manifest counts them) is an item; one that does not
+/// decode becomes a failed item with its reason rather than silently vanishing. Other files (notes, READMEs) are not images.
 /// </summary>
 public static class DatasetCatalog
 {
@@ -33,7 +34,7 @@ public static class DatasetCatalog
                     : Directory.EnumerateFiles(dataset.Path)
                         .Select(Path.GetFileName)
                         .OfType<string>()
-                        .Where(n => !n.StartsWith('.'))
+                        .Where(Evaluation.Manifests.ImageFileNames.IsImage)
                         .Order(StringComparer.Ordinal)
                         .ToList();
                 if (dataset.StartIndex is not null || dataset.EndIndex is not null)
@@ -45,7 +46,7 @@ public static class DatasetCatalog
 
                 if (dataset.Count > 0) files = files.Take(dataset.Count).ToList();
                 if (files.Count == 0)
-                    throw new InvalidDataException($"Data set folder '{dataset.Path}' contains no files.");
+                    throw new InvalidDataException($"Data set folder '{dataset.Path}' contains no image files ({string.Join(", ", Evaluation.Manifests.ImageFileNames.Extensions)}).");
                 var stems = files.GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
                 return files.Select(f =>

@@ -24,12 +24,23 @@ namespace Spgd.Reporting.Reading;
 /// </summary>
 public static class JobResultsReader
 {
+    /// <summary>The reason given to an item the manifest expects (its seed is listed) but that has no record.</summary>
+    public const string MissingRecord = "missing: the manifest expects this item but no record is stored";
+
+    /// <summary>The start of the reason given to an item whose record cannot be read.</summary>
+    public const string UnreadableRecord = "unreadable record";
+
     private static readonly JsonSerializerOptions StepJson = new(JsonSerializerDefaults.Web);
     private static readonly Regex StemPattern = new(@"^(?<image>.+)-run(?<run>\d+)$", RegexOptions.CultureInvariant);
 
-    /// <summary>Reads everything under <paramref name="jobFolder"/>.</summary>
+    /// <summary>
+    /// Reads everything under <paramref name="jobFolder"/>. Nothing is hidden: a record that is not valid JSON or lacks
+    /// what it must have becomes a failed item whose reason starts with <see cref="UnreadableRecord"/> and names the file,
+    /// and every item the manifest expects (its <c>seeds</c>) without a record becomes a failed item with reason
+    /// <see cref="MissingRecord"/>, so tables count it and the failures list it.
+    /// </summary>
     /// <exception cref="DirectoryNotFoundException">No such folder, or it has no <c>items</c> folder.</exception>
-    /// <exception cref="InvalidDataException">A record is not valid JSON or lacks what it must have (the message names the file).</exception>
+    /// <exception cref="InvalidDataException">The facts, grid or manifest file is unreadable (the message names the file).</exception>
     public static ReportInput Read(string jobFolder)
     {
         ArgumentNullException.ThrowIfNull(jobFolder);
@@ -43,9 +54,11 @@ public static class JobResultsReader
         var spec = new[] { "spec.yaml", "spec.yml", "spec.json" }.Select(f => Path.Combine(jobFolder, f)).Where(File.Exists)
             .Select(File.ReadAllText).FirstOrDefault();
         var manifestPath = new[] { "manifest.json", Path.Combine("summary", "manifest.json") }.Select(f => Path.Combine(jobFolder, f)).FirstOrDefault(File.Exists);
+        IReadOnlyCollection<string> expected = [];
         if (manifestPath is not null)
         {
             var manifest = DatasetManifest.Load(manifestPath);
+            expected = manifest.Seeds.Keys.ToList();
             facts.TryAdd("software version", manifest.SoftwareVersion);
             facts.TryAdd("model", manifest.Model);
             facts.TryAdd("manifest digest", manifest.Digest);
@@ -65,14 +78,42 @@ public static class JobResultsReader
             if (file.EndsWith(".steps.json", StringComparison.Ordinal)) continue;
             var relative = Path.GetRelativePath(itemsFolder, file).Replace('\\', '/');
             var itemId = relative[..^".json".Length];
-            var item = ReadItem(file, itemId, defaultMethod);
+            ItemResult item;
+            try
+            {
+                item = ReadItem(file, itemId, defaultMethod);
+            }
+            catch (InvalidDataException e)
+            {
+                var segments = itemId.Split('/');
+                item = FromPath(itemId, segments.Length >= 3 ? segments[^3] : defaultMethod, $"{UnreadableRecord}: {e.Message}");
+            }
             items.Add(item);
             var stem = file[..^".json".Length];
             if (File.Exists(stem + ".steps.json")) steps[itemId] = ReadSteps(stem + ".steps.json");
             var clean = File.Exists(stem + ".clean.png") ? stem + ".clean.png" : Path.Combine(jobFolder, "inputs", item.ImageId + ".png");
             images[itemId] = new ItemImages(itemId, Bytes(stem + ".png"), Bytes(stem + ".measurement.png"), Bytes(clean));
         }
+        var recorded = items.Select(i => i.ItemId).ToHashSet(StringComparer.Ordinal);
+        // A sweep's missing item is labelled as its point's recorded items are (its id holds only the point's key).
+        var methodOfPoint = items.Where(i => i.ItemId.Count(c => c == '/') >= 2)
+            .GroupBy(i => i.ItemId[..i.ItemId.IndexOf('/')], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Method, StringComparer.Ordinal);
+        foreach (var id in expected.Where(id => !recorded.Contains(id)).Order(StringComparer.Ordinal))
+        {
+            var point = id.Count(c => c == '/') >= 2 ? id[..id.IndexOf('/')] : null;
+            items.Add(FromPath(id, point is null ? defaultMethod : methodOfPoint.GetValueOrDefault(point, point), MissingRecord));
+        }
         return new ReportInput(new JobFacts(jobId, spec, facts), items, steps, images, ReadGrid(Path.Combine(jobFolder, "grid.json")));
+    }
+
+    // A failed item known only by its id ({task}/{image}-run{r}, or {point}/{task}/{image}-run{r}).
+    private static ItemResult FromPath(string itemId, string method, string error)
+    {
+        var segments = itemId.Split('/');
+        var stem = StemPattern.Match(segments[^1]);
+        return new ItemResult(itemId, method, segments.Length >= 2 ? segments[^2] : "unknown", stem.Success ? stem.Groups["image"].Value : segments[^1],
+            stem.Success ? int.Parse(stem.Groups["run"].Value, CultureInfo.InvariantCulture) : 0, null, null, null, 0, error);
     }
 
     private static ItemResult ReadItem(string file, string itemId, string defaultMethod)

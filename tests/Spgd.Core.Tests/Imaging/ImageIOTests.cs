@@ -78,6 +78,18 @@ public sealed class ImageIOTests : IDisposable
         Assert.True(x.min().item<float>() >= -1f && x.max().item<float>() <= 1f);
     }
 
+    [Theory]
+    [InlineData(1, 1, 64)]
+    [InlineData(15, 300, 64)] // the short side decides
+    public void ImagesTooSmallToUpscaleAreRefusedNamingTheirSize(int width, int height, int size)
+    {
+        var png = Png(width, height, ColorComponents.RedGreenBlue, (x, y, c) => (byte)(x + y + c));
+        var e = Assert.Throws<InvalidDataException>(() => ImageIO.Decode(png, size, "tiny.png"));
+        Assert.StartsWith($"tiny.png: image is {width}×{height}, too small for {size}×{size}", e.Message);
+        using var justEnough = ImageIO.Decode(Png(16, 16, ColorComponents.RedGreenBlue, (x, y, c) => (byte)x), 64); // exactly 4×
+        Assert.Equal(new long[] { 1, 3, 64, 64 }, justEnough.shape);
+    }
+
     [Fact]
     public void ResizeIsAntialiasedBilinearAndCropIsCentred()
     {
