@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Spgd.Client.Cli;
@@ -76,8 +78,13 @@ public static class RunCommand
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Orleans' start-up notes (GC mode, watchdog) are noise for a one-shot local run. Warnings go to stdout: stderr
         // carries only the one error line.
-        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error)
-            .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.None);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans", LogLevel.Error);
+        if (Environment.GetEnvironmentVariable("SPGD_DEBUG") is "1" or "true")
+            builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.None);
+        else
+            builder.Logging.AddConsole(o => { o.LogToStandardErrorThreshold = LogLevel.None; o.FormatterName = OneLineLogFormatter.FormatterName; })
+                .AddConsoleFormatter<OneLineLogFormatter, ConsoleFormatterOptions>();
+        builder.Configuration.AddEnvironmentVariables(); // Spgd__Jobs__* tunes the job grain as in a silo (docs/cluster.md)
         builder.AddSpgdSilo(settings);
         builder.Services.AddSingleton<IHostLifetime, SilentHostLifetime>();
         // An interrupted run lets running items finish (they are saved); a second interrupt exits at once.
