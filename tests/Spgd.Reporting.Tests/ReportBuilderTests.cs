@@ -217,13 +217,47 @@ public class ReportBuilderTests
     }
 
     [Fact]
-    public void ReaderNamesTheBadFile()
+    public void AnUnreadableRecordIsAFailedItemNamingTheFileAndTheRestStillReads()
     {
-        var job = Job(StoredJob.NewTempDir());
+        var root = StoredJob.NewTempDir();
+        var job = Job(root);
         var stem = job.ItemPath("spgd-n1-noadm", "inpainting_random", "00000", 0);
         File.WriteAllText(stem + ".json", "{ not json");
-        var e = Assert.Throws<InvalidDataException>(() => JobResultsReader.Read(job.Folder));
-        Assert.Contains("00000-run0.json", e.Message);
+        var input = JobResultsReader.Read(job.Folder);
+        Assert.Equal(9, input.Items.Count);
+        var bad = Assert.Single(input.Items, i => i.ItemId == "spgd-n1-noadm/inpainting_random/00000-run0");
+        Assert.True(bad.Failed);
+        Assert.StartsWith(JobResultsReader.UnreadableRecord + ": ", bad.Error);
+        Assert.Contains("00000-run0.json", bad.Error);
+        Assert.Equal(("inpainting_random", "00000", 0, "spgd-n1-noadm"), (bad.Task, bad.ImageId, bad.Run, bad.Method));
+        var markdown = File.ReadAllText(new ReportBuilder(new ReportOptions { Plots = false }).Write(input, Path.Combine(root, "r")).Markdown);
+        Assert.Contains("spgd-n1-noadm/inpainting_random/00000-run0", markdown);
         Assert.Throws<DirectoryNotFoundException>(() => JobResultsReader.Read(Path.Combine(job.Folder, "missing")));
+    }
+
+    [Fact]
+    public void ItemsTheManifestExpectsWithoutARecordAreCountedAndListedAsMissing()
+    {
+        var root = StoredJob.NewTempDir();
+        var job = Job(root);
+        var missing = "spgd-n5-b0.95-adm/super_resolution/00001-run0";
+        File.Delete(job.ItemPath("spgd-n5-b0.95-adm", "super_resolution", "00001", 0) + ".json");
+        var expected = new[] { "spgd-n5-b0.95-adm", "spgd-n1-noadm" }
+            .SelectMany(p => new[] { "inpainting_random", "super_resolution" }.SelectMany(t => new[] { "00000", "00001" }.Select(i => $"{p}/{t}/{i}-run0")))
+            .Append("spgd-n1-noadm/super_resolution/00002-run0");
+        new global::Spgd.Evaluation.Manifests.DatasetManifest
+        {
+            Entries = [new("00000.png", 10, new string('a', 64)), new("00001.png", 12, new string('b', 64)), new("00002.png", 12, new string('c', 64))],
+            Model = "spectral-gaussian(v=0.25,alpha=3.5)",
+            Seeds = expected.ToDictionary(id => id, _ => 1UL),
+        }.Save(Path.Combine(job.Folder, "summary", "manifest.json"));
+
+        var input = JobResultsReader.Read(job.Folder);
+        var item = Assert.Single(input.Items, i => i.ItemId == missing);
+        Assert.Equal(JobResultsReader.MissingRecord, item.Error);
+        Assert.Equal((Spgd, "super_resolution", "00001"), (item.Method, item.Task, item.ImageId)); // labelled as its point's other items
+        Assert.Equal(9, input.Items.Count);
+        var markdown = File.ReadAllText(new ReportBuilder(new ReportOptions { Plots = false }).Write(input, Path.Combine(root, "r")).Markdown);
+        Assert.Contains($"| {missing} | {Spgd} | {JobResultsReader.MissingRecord} |", markdown);
     }
 }

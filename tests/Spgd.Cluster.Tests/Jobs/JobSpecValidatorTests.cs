@@ -261,7 +261,8 @@ public sealed class JobSpecValidatorTests : IDisposable
     {
         var ex = Assert.Throws<ArgumentException>(() => JobSpecValidator.ThrowIfInvalid(Valid with { Runs = 0, Tasks = [] }, Options));
         Assert.Contains("2 problems): ", ex.Message);
-        Assert.Contains("; runs: 0", ex.Message);
+        Assert.Contains("problems): runs: 0", ex.Message);
+        Assert.Contains("; tasks: ", ex.Message);
         Assert.DoesNotContain("\n", ex.Message);
     }
 
