@@ -81,14 +81,15 @@ internal sealed class JobGrain(
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
         JobIds.ThrowIfInvalid(JobId); // before anything is stored under the id
-        if (D.Definition is not null) return await ResubmitAsync(definition);
+        // A job stored as refused (no items; by versions that kept refusals) does not hold its id.
+        if (D.Definition is not null && ItemCount > 0) return await ResubmitAsync(definition);
         return await StartAsync(definition);
     }
 
     public async Task<JobStatus> ReplaceAsync(JobDefinition definition)
     {
         JobIds.ThrowIfInvalid(JobId);
-        if (D.Definition is null) return await StartAsync(definition);
+        if (D.Definition is null || ItemCount == 0) return await StartAsync(definition);
         if (S.State == JobState.Running)
             throw new ArgumentException($"job '{JobId}' is still running: cancel it first (spgd cancel {JobId}), then replace it");
         var check = await PrepareAsync(definition); // a replacement that would be refused changes nothing
@@ -98,8 +99,6 @@ internal sealed class JobGrain(
         foreach (var point in (IReadOnlyList<Contracts.Sweeps.GridPoint?>?)D.Definition.Grid ?? [null])
             foreach (var task in D.Definition.Tasks) await AggregatorOf(task.Name, point).ResetAsync();
         logger.LogInformation("Job {Job} replaced: {Count} stored file(s) moved to jobs/{Aside}/", JobId, moved, aside);
-        definitionState.State = new JobDefinitionState();
-        progressState.State = new JobProgressState();
         _leases.Clear();
         _retryAt.Clear();
         _cursor = 0;
@@ -164,6 +163,8 @@ internal sealed class JobGrain(
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
 
+        definitionState.State = new JobDefinitionState(); // a fresh start: nothing of a replaced or refused job carries over
+        progressState.State = new JobProgressState();
         D.SubmittedAt = DateTimeOffset.UtcNow;
         Evaluation.Manifests.DatasetManifest? manifest = null;
         try
