@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Spgd.Client.Cli;
 using Spgd.Client.Cluster;
 using Spgd.Silo;
 
@@ -14,16 +15,13 @@ public static class SiloCommand
         var clustering = ClusterCommandOptions.Clustering();
         var storage = ClusterCommandOptions.Storage();
         var device = new Option<string?>("--device") { Description = "cpu | cuda:N (omit for a silo that only hosts jobs and aggregators)" };
-        var slots = new Option<int>("--slots") { Description = "Concurrent items on the device", DefaultValueFactory = _ => 1 };
-        var maxBatch = new Option<int>("--max-batch")
-        {
-            Description = "Run up to this many queued items with the same model, task, image size and schedule as one batch (1: no batching)",
-            DefaultValueFactory = _ => 1,
-        };
-        var linger = new Option<int>("--batch-linger-ms") { Description = "Wait this long for a batch to fill (0: take what is queued)", DefaultValueFactory = _ => 0 };
-        var simulate = new Option<int?>("--simulate-ms") { Description = "Simulated device: each item holds a slot this many milliseconds" };
-        var siloPort = new Option<int>("--silo-port") { DefaultValueFactory = _ => 11111, Description = "Silo-to-silo port" };
-        var gatewayPort = new Option<int>("--gateway-port") { DefaultValueFactory = _ => 30000, Description = "Client gateway port" };
+        var slots = CliOptions.Integer("--slots", "Concurrent items on the device (one thread each)", 1, 1024, defaultValue: 1);
+        var maxBatch = CliOptions.Integer("--max-batch",
+            "Run up to this many queued items with the same model, task, image size and schedule as one batch (1: no batching)", 1, 1024, defaultValue: 1);
+        var linger = CliOptions.Integer("--batch-linger-ms", "Wait this long for a batch to fill (0: take what is queued)", 0, 600_000, defaultValue: 0);
+        var simulate = CliOptions.OptionalInteger("--simulate-ms", "Simulated device: each item holds a slot this many milliseconds", 0, 3_600_000);
+        var siloPort = CliOptions.Integer("--silo-port", "Silo-to-silo port", 1, 65535, defaultValue: 11111);
+        var gatewayPort = CliOptions.Integer("--gateway-port", "Client gateway port", 1, 65535, defaultValue: 30000);
         var telemetry = new Option<string>("--telemetry") { DefaultValueFactory = _ => "none", Description = "none | console | otlp" };
         var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, maxBatch, linger, simulate, siloPort, gatewayPort, telemetry };
         command.SetAction(async (parse, ct) =>
