@@ -146,7 +146,9 @@ public sealed class GuidedDiffusionUNet : nn.Module<Tensor, Tensor, Tensor>
         if (t.dim() != 1 || t.shape[0] != x.shape[0])
             throw new ArgumentException($"expected {x.shape[0]} timesteps, got shape [{string.Join(", ", timesteps.shape)}]", nameof(timesteps));
 
-        var emb = time_embed.forward(TimestepEmbedding(t.to(x.device), Config.NumChannels));
+        // The sinusoid is computed in float32 (the reference's rounding) and handed to the MLP in its weights' type.
+        var sinusoid = TimestepEmbedding(t.to(x.device), Config.NumChannels);
+        var emb = time_embed.forward(sinusoid.to(time_embed.parameters().First().dtype));
         if (label_emb is not null) emb = emb + label_emb.forward(classLabels!);
 
         // Transient activations are disposed as soon as they are consumed: what the backward needs, autograd holds
