@@ -20,10 +20,16 @@ public static class NfeBench
         var noForward = new Option<bool>("--no-forward") { Description = "Skip timing the forward pass alone" };
         var spectral = new Option<bool>("--spectral-prior") { Description = "Time the spectral Gaussian prior's evaluation instead of a UNet's (--size defaults to 256)" };
         var noRecompute = new Option<bool>("--no-recompute") { Description = "Keep every GroupNorm/SiLU activation for the backward instead of recomputing them (to measure the difference)" };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "The UNet torso's arithmetic: fp32, bf16 (CPUs with AVX512-BF16/AMX, GPUs) or fp16 (GPUs)",
+            DefaultValueFactory = _ => UNetPrecision.Fp32.Name(),
+        };
+        precision.AcceptOnlyFromAmong([.. UNetPrecisions.Names]);
         var command = new Command("nfe",
             "Time one network evaluation with the gradient to x (VP denoiser forward + backward), random weights; " +
             "peak RSS is the process's VmHWM, so run it in its own process")
-        { preset, config, batch, size, noForward, noRecompute, spectral };
+        { preset, config, batch, size, noForward, noRecompute, precision, spectral };
         shared.AddTo(command);
         command.SetAction(parse =>
         {
@@ -37,7 +43,8 @@ public static class NfeBench
             }
             var (name, cfg) = BenchOptions.ResolveModel(parse, preset, config);
             var options = new NfeBenchmarkOptions(name, cfg, parse.GetValue(batch), parse.GetValue(size), parse.GetValue(shared.Repeats),
-                parse.GetValue(shared.Warmup), parse.GetValue(shared.Seed), ForwardOnly: !parse.GetValue(noForward), RecomputeActivations: !parse.GetValue(noRecompute));
+                parse.GetValue(shared.Warmup), parse.GetValue(shared.Seed), ForwardOnly: !parse.GetValue(noForward), RecomputeActivations: !parse.GetValue(noRecompute),
+                Precision: UNetPrecisions.TryParse(parse.GetValue(precision))!.Value);
             var machine = MachineInfo.Capture();
             var result = NfeBenchmark.Run(options);
             Print(result, machine);
@@ -71,7 +78,7 @@ public static class NfeBench
         var c = r.Cost;
         var rows = new List<(string, string)>
         {
-            ("network", $"{r.Options.Name}, {r.ParameterCount:N0} parameters"),
+            ("network", $"{r.Options.Name}, {r.ParameterCount:N0} parameters, torso {r.Options.Precision.Name()}"),
             ("input", $"batch {r.Options.Batch} × 3 × {c.Size}²"),
             ("NFE with gradient (median, min–max)", BenchReport.Seconds(r.Gradient)),
         };
@@ -105,6 +112,7 @@ public static class NfeBench
             ["repeats"] = r.Options.Repeats,
             ["warmup"] = r.Options.Warmup,
             ["recompute_activations"] = r.Options.RecomputeActivations,
+            ["precision"] = r.Options.Precision.Name(),
         };
         BenchReport.AddTiming(json, r.Gradient);
         if (r.Forward is not null) BenchReport.AddTiming(json, r.Forward, "forward_");

@@ -182,7 +182,7 @@ public static partial class JobSpecValidator
         {
             if (model.Variance is { } v && !(v > 0 && double.IsFinite(v))) add("model.variance", $"{Num(v)} must be a finite number > 0");
             if (model.Alpha is { } a && !(a >= 0 && a <= 10)) add("model.alpha", $"{Num(a)} is out of range: expected 0..10");
-            foreach (var (name, value) in new[] { ("preset", model.Preset), ("config", model.Config), ("checkpoint", model.Checkpoint), ("checkpoint_blob", model.CheckpointBlob) })
+            foreach (var (name, value) in new[] { ("preset", model.Preset), ("config", model.Config), ("checkpoint", model.Checkpoint), ("checkpoint_blob", model.CheckpointBlob), ("precision", model.Precision) })
                 if (value is not null) add("model." + name, $"does not apply to the {ModelSpec.SpectralGaussian} prior (only to '{ModelSpec.UNet}')");
             return;
         }
@@ -193,6 +193,8 @@ public static partial class JobSpecValidator
         }
         if (model.Variance is not null) add("model.variance", $"does not apply to the UNet (only to '{ModelSpec.SpectralGaussian}')");
         if (model.Alpha is not null) add("model.alpha", $"does not apply to the UNet (only to '{ModelSpec.SpectralGaussian}')");
+        if (model.Precision is { } precision && !ModelSpec.Precisions.Contains(precision.Trim().ToLowerInvariant()))
+            add("model.precision", $"unknown precision '{precision}': expected one of {string.Join(", ", ModelSpec.Precisions)}");
         if (model.Preset is null == (model.Config is null))
             add("model", $"a UNet needs exactly one of preset ({string.Join(", ", ModelSpec.Presets)}) or config (a configuration file)");
         if (model.Preset is { } preset)

@@ -16,8 +16,10 @@ namespace Spgd.Core.Benchmarks;
 /// <param name="Sigma">Noise level σ of the evaluation (the cost does not depend on it).</param>
 /// <param name="ForwardOnly">Also time the forward pass alone, without autograd.</param>
 /// <param name="RecomputeActivations">See <see cref="GuidedDiffusionUNet.RecomputeActivations"/> (off only to measure its effect).</param>
+/// <param name="Precision">The torso's arithmetic (see <see cref="UNetPrecision"/>).</param>
 public sealed record NfeBenchmarkOptions(string Name, UNetConfig Config, int Batch = 1, int? Size = null, int Repeats = 3,
-    int Warmup = 1, ulong Seed = 0, double Sigma = 1.0, bool ForwardOnly = true, bool RecomputeActivations = true);
+    int Warmup = 1, ulong Seed = 0, double Sigma = 1.0, bool ForwardOnly = true, bool RecomputeActivations = true,
+    UNetPrecision Precision = UNetPrecision.Fp32);
 
 /// <summary>Result of <see cref="NfeBenchmark.Run"/>.</summary>
 /// <param name="Options">What was measured.</param>
@@ -56,8 +58,12 @@ public static class NfeBenchmark
         int size = options.Size ?? options.Config.ImageSize;
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
 
+        if (UNetPrecisions.Refusal(options.Precision, DeviceType.CPU, Runtime.CpuFeatures.Current) is { } refusal) throw new ArgumentException(refusal);
+
         torch.manual_seed((long)options.Seed);
-        using var denoiser = new VpPreconditionedDenoiser(new GuidedDiffusionUNet(options.Config) { RecomputeActivations = options.RecomputeActivations });
+        var network = new GuidedDiffusionUNet(options.Config) { RecomputeActivations = options.RecomputeActivations };
+        network.UsePrecision(options.Precision);
+        using var denoiser = new VpPreconditionedDenoiser(network);
         double? afterLoad = ProcessMemory.ResidentMiB;
         using var generator = new Generator(options.Seed + 1);
         using var x = torch.randn([options.Batch, 3, size, size], generator: generator);
