@@ -309,10 +309,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 Kind = OutcomeKind.Succeeded, Metrics = r.Metrics, NetworkEvaluations = r.NetworkEvaluations, Seed = r.Seed,
             },
             { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message },
+            { Error: BlobStoreException e } => outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"storage: {e.Message}" },
             { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}" },
             _ => outcome with { Kind = OutcomeKind.FailedTransient, Error = "The runner returned neither a result nor an error." },
         };
-        if (outcome.Kind == OutcomeKind.FailedTransient)
+        if (outcome.Kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure)
             _logger.LogWarning(result.Error, "Item {Item} of job {Job} failed (attempt {Attempt})", item.ItemId, item.JobId, item.Attempt);
 
         activity?.SetTag("spgd.nfe", outcome.NetworkEvaluations);
@@ -340,10 +341,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item's outputs failed: {e.Message}" };
+                    // Storage, not the item: retried without spending an attempt.
+                    outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item's outputs failed: {e.Message}" };
                 }
             }
-            if (outcome.Kind != OutcomeKind.FailedTransient)
+            if (outcome.Kind is OutcomeKind.Succeeded or OutcomeKind.FailedDeterministic)
             {
                 try
                 {
@@ -352,7 +354,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item record failed: {e.Message}" };
+                    outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item record failed: {e.Message}" };
                 }
             }
 
