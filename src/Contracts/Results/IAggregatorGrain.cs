@@ -6,15 +6,18 @@ namespace Spgd.Contracts.Results;
 /// </summary>
 public interface IAggregatorGrain : IGrainWithStringKey
 {
-    /// <summary>Records an item's final outcome; a second record for the same item id changes nothing.</summary>
+    /// <summary>
+    /// Records an item's final outcome; a second record for the same item id changes nothing, unless it is a worker's
+    /// outcome replacing a failure the job declared.
+    /// </summary>
     /// <returns>True when the item was new.</returns>
     Task<bool> RecordAsync(Spgd.Contracts.Jobs.ItemOutcome outcome);
 
     /// <summary>Records several outcomes (duplicates ignored) and persists them before returning.</summary>
     Task RecordManyAsync(IReadOnlyList<Spgd.Contracts.Jobs.ItemOutcome> outcomes);
 
-    /// <summary>Ids of the items recorded so far.</summary>
-    Task<IReadOnlyList<string>> GetRecordedIdsAsync();
+    /// <summary>The items recorded so far: id and how each ended.</summary>
+    Task<IReadOnlyDictionary<string, Spgd.Contracts.Jobs.OutcomeKind>> GetRecordedAsync();
 
     /// <summary>Current statistics.</summary>
     Task<TaskSummary> GetSummaryAsync();

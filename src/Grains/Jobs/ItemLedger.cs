@@ -234,6 +234,24 @@ public sealed class ItemLedger
     }
 
     /// <summary>
+    /// A worker's record of how the item ended was found: it is the truth, over a failure the job declared from silence
+    /// (the report was lost, the lease ran out, but the worker finished and wrote its record). Only a success or a
+    /// deterministic failure ends an item this way; the item must not have been cancelled.
+    /// </summary>
+    public LedgerChange Recorded(int index, OutcomeKind kind)
+    {
+        if (!InRange(index) || StatusOf(index) == ItemState.Cancelled) return LedgerChange.None;
+        var state = kind switch
+        {
+            OutcomeKind.Succeeded => ItemState.Succeeded,
+            OutcomeKind.FailedDeterministic => ItemState.Failed,
+            _ => (ItemState?)null,
+        };
+        if (state is not { } ended || StatusOf(index) == ended) return LedgerChange.None;
+        return Close(index, ended, declared: false);
+    }
+
+    /// <summary>
     /// A finished item whose result is missing from storage (its record was lost): it runs again, as a fresh item
     /// (its attempts reset, since the attempts that finished it were not failures).
     /// </summary>
@@ -278,9 +296,12 @@ public sealed class ItemLedger
         return changes;
     }
 
-    private LedgerChange End(int index, ItemState state, bool declared)
+    private LedgerChange End(int index, ItemState state, bool declared) =>
+        !InRange(index) || IsEnded(index) ? LedgerChange.None : Close(index, state, declared);
+
+
+    private LedgerChange Close(int index, ItemState state, bool declared)
     {
-        if (!InRange(index) || IsEnded(index)) return LedgerChange.None;
         _status[index] = (byte)state;
         _leases.Remove(index);
         _retryAt.Remove(index);

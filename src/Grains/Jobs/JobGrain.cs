@@ -190,7 +190,8 @@ internal sealed class JobGrain(
                 logger.LogInformation("Job {Job}: item {Item} attempt {Attempt} ({Kind}) goes again", JobId, outcome.ItemId, outcome.Attempt, outcome.Kind);
                 return;
             case LedgerChange.FailedDeclared:
-                try { await Reports.WriteRecordAsync(outcome); }
+                // Declared from silence; the worker may have finished after all, and its record is the truth.
+                try { outcome = await Reports.DeclareFailureAsync(_ledger, index, outcome); }
                 catch (Exception e) { logger.LogWarning(e, "Job {Job}: the record of failed item {Item} was not written; reconciled at the end", JobId, outcome.ItemId); }
                 break;
         }

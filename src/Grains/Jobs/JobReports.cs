@@ -19,15 +19,31 @@ internal sealed class JobReports(string jobId, JobDefinitionState job, IGrainFac
     /// <summary>The aggregate of one table cell.</summary>
     public IAggregatorGrain AggregatorOf(string task, GridPoint? point) => grains.GetGrain<IAggregatorGrain>(AggregatorKeys.Of(jobId, task, point?.Key));
 
-    /// <summary>The record of an item the job declares failed (workers write the others).</summary>
-    public Task WriteRecordAsync(ItemOutcome outcome) =>
-        store.PutAsync(ItemKeys.ItemJson(jobId, outcome.ItemId), JsonSerializer.SerializeToUtf8Bytes(outcome, ItemJson.Options));
+    /// <summary>
+    /// An item the ledger declared failed (<see cref="LedgerChange.FailedDeclared"/>): when its worker did record an end
+    /// (its report was lost), that record is the truth (<see cref="ItemLedger.Recorded"/>) and is returned; otherwise the
+    /// job writes <paramref name="declared"/> as the item's record (workers write all others) and returns it.
+    /// </summary>
+    public async Task<ItemOutcome> DeclareFailureAsync(ItemLedger ledger, int index, ItemOutcome declared)
+    {
+        if (await ReadRecordAsync(declared.ItemId) is { Kind: OutcomeKind.Succeeded or OutcomeKind.FailedDeterministic } recorded)
+        {
+            ledger.Recorded(index, recorded.Kind);
+            return recorded;
+        }
+
+        await store.PutAsync(ItemKeys.ItemJson(jobId, declared.ItemId), JsonSerializer.SerializeToUtf8Bytes(declared, ItemJson.Options));
+        return declared;
+    }
+
+    private async Task<ItemOutcome?> ReadRecordAsync(string itemId) =>
+        (await store.GetAsync(ItemKeys.ItemJson(jobId, itemId)))?.Content is { } bytes ? JsonSerializer.Deserialize<ItemOutcome>(bytes, ItemJson.Options) : null;
 
     /// <summary>See <see cref="AggregateReconciler"/>; false when some item must run again.</summary>
     public Task<bool> ReconcileAsync(ItemLedger ledger, JobItemIndex items) =>
         AggregateReconciler.ReconcileAsync(ledger, items,
-            async c => (IReadOnlyCollection<string>)await Aggregator(items.CellOf(c)).GetRecordedIdsAsync(),
-            async id => (await store.GetAsync(ItemKeys.ItemJson(jobId, id)))?.Content is { } bytes ? JsonSerializer.Deserialize<ItemOutcome>(bytes, ItemJson.Options) : null,
+            c => Aggregator(items.CellOf(c)).GetRecordedAsync(),
+            ReadRecordAsync,
             (c, restored) => Aggregator(items.CellOf(c)).RecordManyAsync(restored),
             id => logger.LogWarning("Job {Job}: the record of finished item {Item} is missing; running it again", jobId, id));
 
