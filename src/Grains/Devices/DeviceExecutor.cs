@@ -343,6 +343,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 {
                     // Storage, not the item: retried without spending an attempt.
                     outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item's outputs failed: {e.Message}" };
+                    _logger.LogWarning("Storage failed for item {Item} of job {Job} (attempt {Attempt}): {Error}", item.ItemId, item.JobId, item.Attempt, outcome.Error);
                 }
             }
             if (outcome.Kind is OutcomeKind.Succeeded or OutcomeKind.FailedDeterministic)
@@ -355,6 +356,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
                     outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item record failed: {e.Message}" };
+                    _logger.LogWarning("Storage failed for item {Item} of job {Job} (attempt {Attempt}): {Error}", item.ItemId, item.JobId, item.Attempt, outcome.Error);
                 }
             }
 

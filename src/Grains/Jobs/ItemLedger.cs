@@ -51,6 +51,15 @@ public sealed class ItemLedger
         return ledger;
     }
 
+    /// <summary>
+    /// Every lease starts afresh: the job could not listen (a write of its own hung on storage, its heartbeats queued
+    /// behind it), so the workers' silence is its own and must not cost their items an attempt.
+    /// </summary>
+    public void RenewLeases(DateTime now)
+    {
+        foreach (var (i, lease) in _leases.ToList()) _leases[i] = lease with { Expires = now + _policy.LeaseTimeout };
+    }
+
     /// <summary>Number of items.</summary>
     public int Count => _status.Length;
 

@@ -22,7 +22,6 @@ internal sealed class JobGrain(
     IOptions<JobOptions> options, IBlobStore store, ILocalSiloDetails silo, IClusterMembershipService membership,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
-    private const string ResumeReminder = "resume";
     private readonly JobOptions _options = options.Value;
     private readonly DispatchWindow _window = new(options.Value);
     private ItemLedger _ledger = new([], [], LedgerPolicy.From(options.Value));
@@ -80,7 +79,7 @@ internal sealed class JobGrain(
         {
             await store.PutAsync(ItemKeys.Manifest(JobId), Evaluation.Manifests.ManifestJson.ToUtf8(manifest!));
             await Reports.WriteJobFilesAsync();
-            await TryRegisterReminderAsync();
+            await ResumeReminder.TryRegisterAsync(this, _options.ReminderPeriod, logger);
             StartTimer();
             ArmRefill(); // the first items go out now, not one dispatch interval later
             logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, _ledger.Count, D.ImageIds.Length);
@@ -153,7 +152,7 @@ internal sealed class JobGrain(
         (S.State, S.FinishedAt) = (JobState.Cancelled, DateTimeOffset.UtcNow);
         await FlushAsync(force: true);
         StopTimers();
-        await TryUnregisterReminderAsync();
+        await ResumeReminder.TryUnregisterAsync(this, logger);
         logger.LogInformation("Job {Job} cancelled with {InFlight} items in flight (their workers stop at their next heartbeat)", JobId, inFlight);
         try { await Reports.WriteFinalAsync(); }
         catch (Exception e) { logger.LogWarning(e, "Job {Job}: writing the partial reports of a cancelled job failed", JobId); }
@@ -162,7 +161,7 @@ internal sealed class JobGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // Being called is the point: it re-activates a job whose silo died, and activation restarts the timer.
-        if (S.State != JobState.Running) await TryUnregisterReminderAsync();
+        if (S.State != JobState.Running) await ResumeReminder.TryUnregisterAsync(this, logger);
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
@@ -173,32 +172,16 @@ internal sealed class JobGrain(
         foreach (var holder in _ledger.Holders().Where(Silos.IsDead)) lost.AddRange(_ledger.SiloLost(holder, now));
         foreach (var (i, change) in lost)
             await ApplyAsync(i, change, Items.DeclaredFailure(i, _ledger.AttemptsOf(i),
-                $"lost {_ledger.AttemptsOf(i)} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s, or its silo died"));
+                $"lost {_ledger.AttemptsOf(i)} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s, or its silo died"), "went silent");
         await DispatchAsync(now);
         await FlushAsync();
         await TryFinishAsync();
     }
 
-    // What the cluster owes an item after a ledger change: telemetry, the record of a failure the job declares, the aggregate.
-    private async Task ApplyAsync(int index, LedgerChange change, ItemOutcome outcome)
+    private async Task ApplyAsync(int index, LedgerChange change, ItemOutcome outcome, string? why = null)
     {
         _dirty = true;
-        switch (change)
-        {
-            case LedgerChange.Retrying:
-                SpgdTelemetry.ItemsRetried.Add(1);
-                logger.LogInformation("Job {Job}: item {Item} attempt {Attempt} ({Kind}) goes again", JobId, outcome.ItemId, outcome.Attempt, outcome.Kind);
-                return;
-            case LedgerChange.FailedDeclared:
-                // Declared from silence; the worker may have finished after all, and its record is the truth.
-                try { outcome = await Reports.DeclareFailureAsync(_ledger, index, outcome); }
-                catch (Exception e) { logger.LogWarning(e, "Job {Job}: the record of failed item {Item} was not written; reconciled at the end", JobId, outcome.ItemId); }
-                break;
-        }
-
-        // The aggregator is a view: if this fails, the final reconciliation restores the item from its record.
-        try { await Reports.AggregatorOf(outcome.Task, Items.Decompose(index).Point).RecordAsync(outcome); }
-        catch (Exception e) { logger.LogWarning(e, "Job {Job}: aggregating {Item} failed; reconciled at the end", JobId, outcome.ItemId); }
+        await Reports.ApplyAsync(_ledger, Items, index, change, outcome, why);
     }
 
     // A report freed a place in the window: refill it now rather than on the next tick (as the grain's next turn, so the
@@ -270,7 +253,7 @@ internal sealed class JobGrain(
         S.FinishedAt = DateTimeOffset.UtcNow;
         await FlushAsync(force: true);
         StopTimers();
-        await TryUnregisterReminderAsync();
+        await ResumeReminder.TryUnregisterAsync(this, logger);
         logger.LogInformation("Job {Job} ended {State}: {Failed} of {Total} items failed", JobId, S.State, failed, _ledger.Count);
     }
 
@@ -278,7 +261,13 @@ internal sealed class JobGrain(
     {
         if (!_dirty && !force) return;
         S.Retries = _ledger.Retries;
-        await progressState.WriteStateAsync();
+        try { await progressState.WriteStateAsync(); }
+        catch
+        {
+            _ledger.RenewLeases(DateTime.UtcNow);
+            throw;
+        }
+
         _dirty = false;
     }
 
@@ -302,20 +291,5 @@ internal sealed class JobGrain(
         _timer?.Dispose();
         _refill?.Dispose();
         (_timer, _refill, _refillArmed) = (null, null, false);
-    }
-
-    private async Task TryRegisterReminderAsync()
-    {
-        try { await this.RegisterOrUpdateReminder(ResumeReminder, _options.ReminderPeriod, _options.ReminderPeriod); }
-        catch (Exception e) { logger.LogWarning(e, "Job {Job}: no reminder service; resuming relies on worker reports", JobId); }
-    }
-
-    private async Task TryUnregisterReminderAsync()
-    {
-        try
-        {
-            if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
-        }
-        catch (Exception e) { logger.LogDebug(e, "Job {Job}: reminder not removed", JobId); }
     }
 }

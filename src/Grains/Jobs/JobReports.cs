@@ -7,6 +7,7 @@ using Spgd.Contracts.Results;
 using Spgd.Contracts.Sweeps;
 using Spgd.Grains.Aggregation;
 using Spgd.Grains.Devices;
+using Spgd.Grains.Telemetry;
 using Spgd.Storage;
 
 namespace Spgd.Grains.Jobs;
@@ -18,6 +19,32 @@ internal sealed class JobReports(string jobId, JobDefinitionState job, IGrainFac
 
     /// <summary>The aggregate of one table cell.</summary>
     public IAggregatorGrain AggregatorOf(string task, GridPoint? point) => grains.GetGrain<IAggregatorGrain>(AggregatorKeys.Of(jobId, task, point?.Key));
+
+    /// <summary>
+    /// What the cluster owes an item after a ledger change: telemetry for a retry; for an end, the record of a failure
+    /// the job declares (<see cref="DeclareFailureAsync"/>), then the outcome in its cell's aggregate. The aggregate is a
+    /// view: a failure here is repaired by the final reconciliation, so it is logged, not thrown.
+    /// </summary>
+    public async Task ApplyAsync(ItemLedger ledger, JobItemIndex items, int index, LedgerChange change, ItemOutcome outcome, string? why)
+    {
+        switch (change)
+        {
+            case LedgerChange.None:
+                return;
+            case LedgerChange.Retrying:
+                SpgdTelemetry.ItemsRetried.Add(1);
+                logger.LogInformation("Job {Job}: item {Item} attempt {Attempt} ({Why}) goes again", jobId, outcome.ItemId, outcome.Attempt, why ?? outcome.Kind.ToString());
+                return;
+            case LedgerChange.FailedDeclared:
+                // Declared from silence; the worker may have finished after all, and its record is the truth.
+                try { outcome = await DeclareFailureAsync(ledger, index, outcome); }
+                catch (Exception e) { logger.LogWarning(e, "Job {Job}: the record of failed item {Item} was not written; reconciled at the end", jobId, outcome.ItemId); }
+                break;
+        }
+
+        try { await AggregatorOf(outcome.Task, items.Decompose(index).Point).RecordAsync(outcome); }
+        catch (Exception e) { logger.LogWarning(e, "Job {Job}: aggregating {Item} failed; reconciled at the end", jobId, outcome.ItemId); }
+    }
 
     /// <summary>
     /// An item the ledger declared failed (<see cref="LedgerChange.FailedDeclared"/>): when its worker did record an end

@@ -359,6 +359,7 @@ internal sealed class JobSimulation
         if (!StorageUp)
         {
             Fault("storage write failed", $"persist ({why}) failed: storage down");
+            _ledger.RenewLeases(Now); // JobGrain.FlushAsync
             return false;
         }
 
