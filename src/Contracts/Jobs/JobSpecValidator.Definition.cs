@@ -42,7 +42,7 @@ public static partial class JobSpecValidator
 
     private static void ValidateBuiltinCount(int count, Action<string, string> add)
     {
-        if (count is < 1 or > MaxBuiltinCount) add("dataset.count", $"{count} is out of range: expected 1..{MaxBuiltinCount}");
+        if (count is < 1 or > MaxBuiltinCount) add("dataset.count", $"{count} is out of range: expected 1..{MaxBuiltinCount} images");
     }
 
     private static void ValidateBestOf(int k, int runs, string field, Action<string, string> add)
