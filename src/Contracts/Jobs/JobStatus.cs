@@ -15,7 +15,7 @@ public enum JobState
     /// <summary>Every item finished, some failed (reasons in the summaries).</summary>
     CompletedWithFailures,
 
-    /// <summary>Cancelled by a user; unfinished items were dropped.</summary>
+    /// <summary>Cancelled by a user; unfinished items are recorded as cancelled.</summary>
     Cancelled,
 
     /// <summary>The job could not run at all (e.g. its data set could not be listed) or every item failed.</summary>

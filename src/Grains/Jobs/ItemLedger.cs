@@ -33,6 +33,8 @@ public sealed class ItemLedger
     public ItemLedger(byte[] status, byte[] attempts, LedgerPolicy policy, int retries = 0)
     {
         if (status.Length != attempts.Length) throw new ArgumentException("Status and attempts must have one entry per item.");
+        // Attempts are persisted as one byte per item.
+        if (policy.MaxAttempts is < 1 or > byte.MaxValue) throw new ArgumentOutOfRangeException(nameof(policy), $"MaxAttempts {policy.MaxAttempts} is out of range: expected 1..255.");
         _status = status;
         _attempts = attempts;
         _policy = policy;
@@ -106,7 +108,6 @@ public sealed class ItemLedger
         {
             if (_status[i] != (byte)ItemState.Pending) continue;
             if (_retryAt.TryGetValue(i, out var at) && at > now) continue;
-            if (_attempts[i] >= byte.MaxValue) continue; // never wraps; only refunds could get here
             var attempt = ++_attempts[i];
             _status[i] = (byte)ItemState.Dispatched;
             _retryAt.Remove(i);
