@@ -31,8 +31,12 @@ public static class JobSpecMapper
         var m = spec.Model;
         var kind = m.Kind ?? ModelSpec.SpectralGaussian;
         var model = kind == ModelSpec.UNet && m.Preset is { } preset && m.Config is null
-            ? new ModelRef { Kind = preset, Checkpoint = Resolve(m.Checkpoint) }
-            : new ModelRef { Kind = kind, Checkpoint = Resolve(m.Checkpoint), Config = Resolve(m.Config), Variance = m.Variance, Alpha = m.Alpha };
+            ? new ModelRef { Kind = preset, Checkpoint = Resolve(m.Checkpoint), Precision = m.Precision?.Trim().ToLowerInvariant() }
+            : new ModelRef
+            {
+                Kind = kind, Checkpoint = Resolve(m.Checkpoint), Config = Resolve(m.Config), Variance = m.Variance, Alpha = m.Alpha,
+                Precision = m.Precision?.Trim().ToLowerInvariant(),
+            };
 
         return new JobDefinition
         {

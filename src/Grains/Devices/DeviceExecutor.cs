@@ -34,6 +34,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     private readonly BatchingQueue<WorkItem> _queue;
     private readonly ConcurrentDictionary<(string Job, int Index), int> _held = new();
     private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), bool> _unwanted = new();
+    // The running batch (often of one) each held attempt belongs to: cancelled once the jobs want none of its items.
+    private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), RunningBatch> _runningBatches = new();
     // The dispatching call's span, so the item's span continues the trace across the grain call.
     private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), ActivityContext> _parents = new();
     private IDisposable? _gauges;
@@ -236,17 +238,25 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             SpgdTelemetry.BatchSize.Record(items.Count);
             var clock = Stopwatch.StartNew();
             IReadOnlyList<ItemRunOutcome> results;
+            using var batch = new RunningBatch(items, _stop.Token);
+            foreach (var item in items) _runningBatches[(item.JobId, item.Index, item.Attempt)] = batch;
             try
             {
-                results = items.Count == 1 ? [RunOne(items[0])] : _batchRunner!.RunBatch(items, _options.Device!, _stop.Token);
+                results = items.Count == 1 ? [RunOne(items[0], batch.Token)] : _batchRunner!.RunBatch(items, _options.Device!, batch.Token);
                 if (results.Count != items.Count)
                     throw new InvalidOperationException($"The runner returned {results.Count} outcomes for a batch of {items.Count}.");
             }
-            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            catch (OperationCanceledException) when (batch.Token.IsCancellationRequested)
             {
-                // Abandoned: the jobs re-dispatch the items when their leases lapse.
-                foreach (var activity in activities) activity?.SetTag("spgd.outcome", "abandoned");
-                foreach (var item in items) _held.TryRemove((item.JobId, item.Index), out _);
+                // Abandoned (the silo stops: the jobs re-dispatch the items when their leases lapse) or cancelled (the jobs
+                // want none of them): the device is free at the sampler's next network evaluation, and nothing is reported.
+                foreach (var activity in activities) activity?.SetTag("spgd.outcome", _stop.IsCancellationRequested ? "abandoned" : "cancelled");
+                foreach (var item in items)
+                {
+                    _held.TryRemove((item.JobId, item.Index), out _);
+                    _unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+                }
+                if (!_stop.IsCancellationRequested) _logger.LogInformation("Cancelled {Count} running item(s) the jobs no longer want", items.Count);
                 return;
             }
             catch (Exception e)
@@ -254,6 +264,10 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 // A runner failure outside any one item: every item of the batch failed transiently.
                 _logger.LogWarning(e, "A batch of {Count} items failed", items.Count);
                 results = items.Select(_ => ItemRunOutcome.Failed(e)).ToArray();
+            }
+            finally
+            {
+                foreach (var item in items) _runningBatches.TryRemove((item.JobId, item.Index, item.Attempt), out _);
             }
 
             // Each item of a batch took the batch's time.
@@ -267,13 +281,13 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         }
     }
 
-    private ItemRunOutcome RunOne(WorkItem item)
+    private ItemRunOutcome RunOne(WorkItem item, CancellationToken cancellationToken)
     {
         try
         {
-            return ItemRunOutcome.Succeeded(_runner.Run(item, _options.Device!, _stop.Token));
+            return ItemRunOutcome.Succeeded(_runner.Run(item, _options.Device!, cancellationToken));
         }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { throw; }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
         catch (Exception e)
         {
             return ItemRunOutcome.Failed(e);
@@ -309,10 +323,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 Kind = OutcomeKind.Succeeded, Metrics = r.Metrics, NetworkEvaluations = r.NetworkEvaluations, Seed = r.Seed,
             },
             { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message },
+            { Error: BlobStoreException e } => outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"storage: {e.Message}" },
             { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}" },
             _ => outcome with { Kind = OutcomeKind.FailedTransient, Error = "The runner returned neither a result nor an error." },
         };
-        if (outcome.Kind == OutcomeKind.FailedTransient)
+        if (outcome.Kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure)
             _logger.LogWarning(result.Error, "Item {Item} of job {Job} failed (attempt {Attempt})", item.ItemId, item.JobId, item.Attempt);
 
         activity?.SetTag("spgd.nfe", outcome.NetworkEvaluations);
@@ -340,10 +355,12 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item's outputs failed: {e.Message}" };
+                    // Storage, not the item: retried without spending an attempt.
+                    outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item's outputs failed: {e.Message}" };
+                    _logger.LogWarning("Storage failed for item {Item} of job {Job} (attempt {Attempt}): {Error}", item.ItemId, item.JobId, item.Attempt, outcome.Error);
                 }
             }
-            if (outcome.Kind != OutcomeKind.FailedTransient)
+            if (outcome.Kind is OutcomeKind.Succeeded or OutcomeKind.FailedDeterministic)
             {
                 try
                 {
@@ -352,7 +369,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item record failed: {e.Message}" };
+                    outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item record failed: {e.Message}" };
+                    _logger.LogWarning("Storage failed for item {Item} of job {Job} (attempt {Attempt}): {Error}", item.ItemId, item.JobId, item.Attempt, outcome.Error);
                 }
             }
 
@@ -383,7 +401,12 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                         held.Select(kv => kv.Key.Index).ToArray(), held.Select(kv => kv.Value).ToArray());
                     // Queued items the job no longer needs (cancelled, finished elsewhere) are skipped when their turn comes.
                     foreach (var index in unwanted)
-                        if (_held.TryGetValue((job.Key, index), out var attempt)) _unwanted[(job.Key, index, attempt)] = true;
+                    {
+                        if (!_held.TryGetValue((job.Key, index), out var attempt)) continue;
+                        _unwanted[(job.Key, index, attempt)] = true;
+                        // Running already (a cancelled job, an item finished elsewhere): stop it between network evaluations.
+                        if (_runningBatches.TryGetValue((job.Key, index, attempt), out var batch)) batch.CancelIfNoneWanted(_unwanted);
+                    }
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
@@ -429,5 +452,24 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         // source to the GC rather than dispose them under those threads.
         _accepting = false;
         _stop.Cancel();
+    }
+
+    /// <summary>The items one device call runs, with the token that stops it once none of them is wanted.</summary>
+    private sealed class RunningBatch(IReadOnlyList<WorkItem> items, CancellationToken stop) : IDisposable
+    {
+        private readonly CancellationTokenSource _source = CancellationTokenSource.CreateLinkedTokenSource(stop);
+
+        public CancellationToken Token => _source.Token;
+
+        public void CancelIfNoneWanted(ConcurrentDictionary<(string Job, int Index, int Attempt), bool> unwanted)
+        {
+            if (items.All(i => unwanted.ContainsKey((i.JobId, i.Index, i.Attempt))))
+            {
+                try { _source.Cancel(); }
+                catch (ObjectDisposedException) { } // the batch ended meanwhile
+            }
+        }
+
+        public void Dispose() => _source.Dispose();
     }
 }
