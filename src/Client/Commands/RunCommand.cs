@@ -66,7 +66,7 @@ public static class RunCommand
     private static async Task<int> RunAsync(JobDefinition definition, string jobId, string outDir, int slots, TimeSpan? simulated, bool replace)
     {
         using var interrupts = Interrupts.Listen();
-        interrupts.StoppingNote = "stopping: no new items start; running ones finish and are saved (interrupt again to exit at once)";
+        interrupts.StoppingNote = "stopping: the job's queued and running items are cancelled, finished ones are kept (interrupt again to exit at once)";
         var ct = interrupts.Token;
         Directory.CreateDirectory(outDir);
         var settings = new SpgdSiloSettings
@@ -84,7 +84,10 @@ public static class RunCommand
         else
             builder.Logging.AddConsole(o => { o.LogToStandardErrorThreshold = LogLevel.None; o.FormatterName = OneLineLogFormatter.FormatterName; })
                 .AddConsoleFormatter<OneLineLogFormatter, ConsoleFormatterOptions>();
-        builder.Configuration.AddEnvironmentVariables(); // Spgd__Jobs__* tunes the job grain as in a silo (docs/cluster.md)
+        // Workers learn that their job was cancelled from its heartbeat answer: in one process, heartbeats are cheap, so an
+        // interrupt reaches a running item within a second (then within one network evaluation).
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Spgd:Device:HeartbeatInterval"] = "00:00:01" });
+        builder.Configuration.AddEnvironmentVariables(); // Spgd__Jobs__*, Spgd__Device__* tune the silo as any other (docs/cluster.md)
         builder.AddSpgdSilo(settings);
         builder.Services.AddSingleton<IHostLifetime, SilentHostLifetime>();
         // An interrupted run lets running items finish (they are saved); a second interrupt exits at once.
@@ -134,10 +137,13 @@ public static class RunCommand
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // The silo's graceful stop hands queued items back and lets running ones finish, report and be persisted.
+                // Cancelling stops dispatch, marks the unfinished items cancelled (a rerun resumes them) and writes the partial
+                // reports; running items stop at their next heartbeat, and the silo's stop waits for them.
+                await job.CancelAsync();
+                var kept = await job.GetStatusAsync();
                 await host.StopAsync(CancellationToken.None);
                 stopped = true;
-                CliApp.ReportError($"interrupted ({interrupts.Signal}): {RecordsOnDisk(results)} of {submitted.Total} items have results in {results}; " +
+                CliApp.ReportError($"interrupted ({interrupts.Signal}): {kept.Finished} of {kept.Total} items done, results in {results}; " +
                                    "run the same command again to resume");
                 return CliApp.Cancelled;
             }
@@ -187,14 +193,5 @@ public static class RunCommand
     {
         var jobs = Path.Combine(outDir, "jobs");
         return Directory.GetDirectories(jobs, $"{jobId}.replaced-*").Order(StringComparer.Ordinal).LastOrDefault() ?? "(nothing stored)";
-    }
-
-    // Item records (success or failure) on disk; step traces are not records.
-    private static int RecordsOnDisk(string jobFolder)
-    {
-        var items = Path.Combine(jobFolder, "items");
-        return Directory.Exists(items)
-            ? Directory.EnumerateFiles(items, "*.json", SearchOption.AllDirectories).Count(f => !f.EndsWith(".steps.json", StringComparison.Ordinal))
-            : 0;
     }
 }

@@ -63,7 +63,7 @@ public static partial class JobSpecValidator
         return problems;
     }
 
-    /// <summary>Problems listed in full by <see cref="ThrowIfInvalid"/>; the rest are counted.</summary>
+    /// <summary>Problems listed in full by <see cref="ThrowIfInvalid(JobSpec, JobSpecValidationOptions?)"/>; the rest are counted.</summary>
     public const int ProblemsListed = 3;
 
     /// <summary>Throws <see cref="ArgumentException"/> whose one-line message lists the first <see cref="ProblemsListed"/>

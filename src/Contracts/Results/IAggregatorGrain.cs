@@ -26,4 +26,7 @@ public interface IAggregatorGrain : IGrainWithStringKey
     /// <param name="manifestDigest">The job's manifest digest, named in the summary.</param>
     /// <param name="bestOf">Best-of-K per image (by PSNR) instead of the mean over runs; null for the mean.</param>
     Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null);
+
+    /// <summary>Forgets every record (the job was replaced) and clears the persisted state.</summary>
+    Task ResetAsync();
 }

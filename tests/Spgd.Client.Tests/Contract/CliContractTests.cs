@@ -110,61 +110,96 @@ public sealed class CliContractTests
     [Theory]
     [InlineData(SpgdChild.SigInt, "SIGINT")]
     [InlineData(SpgdChild.SigTerm, "SIGTERM")]
-    public void An_interrupt_stops_the_run_keeps_what_finished_exits_130_and_a_rerun_resumes(int signal, string name)
+    public void An_interrupt_cancels_the_run_keeps_what_finished_exits_130_and_a_rerun_resumes(int signal, string name)
     {
         var dir = TestPaths.NewTempDir("spgd-cli-sig");
         var job = Path.Combine(dir, "D", "jobs", "S");
         // The simulated device holds a slot 1.5 s per item: 8 items cannot all finish before the signal.
         string[] args = Run("D", "S", "--images", "8", "--size", "16", "--task", "inpainting_random", "--simulate-ms", "1500");
-        int kept;
-        Dictionary<string, byte[]> before;
+        int done;
+        Dictionary<string, byte[]> atExit;
         using (var run = SpgdChild.Start(dir, null, args))
         {
             run.WaitUntil(() => Records(job).Length >= 1, "first item record", TimeSpan.FromMinutes(3));
             run.Signal(signal);
             run.WaitForExit(TimeSpan.FromMinutes(3));
             var line = run.AssertOneErrorLine(130, $"interrupted ({name})", job, "run the same command again to resume");
-            before = Records(job).ToDictionary(f => f, File.ReadAllBytes);
-            kept = before.Count;
-            Assert.InRange(kept, 1, 7);
-            Assert.Contains($": {kept} of 8 items have results", line); // what it says is what is on disk
+            var said = Regex.Match(line, @": (\d+) of 8 items done, results in ");
+            Assert.True(said.Success, line);
+            done = int.Parse(said.Groups[1].Value);
+            atExit = Records(job).ToDictionary(f => f, File.ReadAllBytes);
+            Assert.InRange(done, 0, 7);
+            Assert.InRange(atExit.Count, done, 7); // not everything ran: the rest was cancelled
             Assert.DoesNotContain("ended", run.Stdout);
         }
 
         using var rerun = SpgdChild.Run(dir, args);
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
-        var resumed = Regex.Match(rerun.Stdout, @"resuming job S: (\d+) of 8 items already done");
-        Assert.True(resumed.Success, rerun.ToString());
-        Assert.Equal(kept, int.Parse(resumed.Groups[1].Value));
+        Assert.Contains($"resuming job S: {done} of 8 items already done", rerun.Stdout); // what it said is what the job kept
+        Assert.Contains("ended Completed: 8 succeeded", rerun.Stdout);
         Assert.Equal(8, Records(job).Length);
-        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(kv.Key))); // finished items were not run again
+        // The items done before the interrupt were not run again: their records are the same bytes.
+        Assert.True(atExit.Count(kv => kv.Value.AsSpan().SequenceEqual(File.ReadAllBytes(kv.Key))) >= done, rerun.ToString());
     }
 
     [Fact]
-    public void A_second_interrupt_exits_at_once_and_the_rerun_says_it_waits_for_the_previous_leases()
+    public void An_interrupt_reaches_a_running_item_without_waiting_for_it_to_finish()
+    {
+        var dir = TestPaths.NewTempDir("spgd-cli-sig-long");
+        var job = Path.Combine(dir, "D", "jobs", "L");
+        // Each item would hold its slot ten minutes: only cancelling the running items lets this run end.
+        using var run = SpgdChild.Start(dir, null, Run("D", "L", "--images", "2", "--size", "16", "--task", "inpainting_random", "--simulate-ms", "600000"));
+        run.WaitUntil(() => run.Stdout.Contains(" in flight", StringComparison.Ordinal), "an item in flight", TimeSpan.FromMinutes(3));
+        run.Signal(SpgdChild.SigInt);
+        run.WaitForExit(TimeSpan.FromMinutes(3));
+        run.AssertOneErrorLine(130, "interrupted (SIGINT): 0 of 2 items done");
+        Assert.Empty(Records(job));
+    }
+
+    [Fact]
+    public void A_second_interrupt_exits_at_once()
     {
         var dir = TestPaths.NewTempDir("spgd-cli-sig2");
         var job = Path.Combine(dir, "D", "jobs", "T");
-        // Each item holds its slot ten minutes: only an exit that does not wait for it ends this run.
-        using (var run = SpgdChild.Start(dir, null, Run("D", "T", "--images", "2", "--size", "16", "--steps", "2", "--warmup", "1",
-                   "--task", "inpainting_random", "--simulate-ms", "600000")))
+        // Heartbeats ten minutes apart: the cancellation cannot reach the running item, so only a second interrupt ends the run.
+        using (var run = SpgdChild.Start(dir, new Dictionary<string, string> { ["Spgd__Device__HeartbeatInterval"] = "00:10:00" },
+                   Run("D", "T", "--images", "2", "--size", "16", "--steps", "2", "--warmup", "1", "--task", "inpainting_random", "--simulate-ms", "600000")))
         {
-            run.WaitUntil(() => run.Stdout.Contains("1 in flight", StringComparison.Ordinal) || run.Stdout.Contains("2 in flight", StringComparison.Ordinal),
-                "an item in flight", TimeSpan.FromMinutes(3));
+            run.WaitUntil(() => run.Stdout.Contains(" in flight", StringComparison.Ordinal), "an item in flight", TimeSpan.FromMinutes(3));
             run.Signal(SpgdChild.SigInt);
             run.WaitUntil(() => run.Stdout.Contains("stopping", StringComparison.Ordinal), "the stopping note", TimeSpan.FromMinutes(1));
             run.Signal(SpgdChild.SigInt);
             run.WaitForExit(TimeSpan.FromMinutes(3));
             run.AssertOneErrorLine(130, "interrupted again");
         }
-        Assert.Empty(Records(job)); // the item in flight was abandoned, not finished
+        Assert.Empty(Records(job)); // the items in flight were abandoned, not finished
 
-        // The abandoned items are still leased to the dead run: the rerun says so, and runs them once the leases expire.
         using var rerun = SpgdChild.Run(dir, new Dictionary<string, string> { ["Spgd__Jobs__LeaseTimeout"] = "00:00:03" },
             Run("D", "T", "--images", "2", "--size", "16", "--steps", "2", "--warmup", "1", "--task", "inpainting_random"));
         Assert.True(rerun.ExitCode == 0, rerun.ToString());
         Assert.Contains("resuming job T: 0 of 2 items already done", rerun.Stdout);
-        Assert.Matches(@"waiting for the leases of a previous run: \d item\(s\) were in flight when it stopped; they run again once their leases expire \(at most 3 s\)", rerun.Stdout);
+        Assert.Equal(2, Records(job).Length);
+    }
+
+    [Fact]
+    public void A_rerun_after_a_killed_run_says_it_waits_for_the_previous_leases()
+    {
+        var dir = TestPaths.NewTempDir("spgd-cli-kill");
+        var job = Path.Combine(dir, "D", "jobs", "K");
+        using (var run = SpgdChild.Start(dir, null, Run("D", "K", "--images", "2", "--size", "16", "--steps", "2", "--warmup", "1",
+                   "--task", "inpainting_random", "--simulate-ms", "600000")))
+        {
+            run.WaitUntil(() => run.Stdout.Contains("2 in flight", StringComparison.Ordinal), "two items in flight", TimeSpan.FromMinutes(3));
+            run.Signal(9); // SIGKILL: nothing is flushed or handed back
+            run.WaitForExit(TimeSpan.FromMinutes(1));
+        }
+
+        using var rerun = SpgdChild.Run(dir, new Dictionary<string, string> { ["Spgd__Jobs__LeaseTimeout"] = "00:00:03" },
+            Run("D", "K", "--images", "2", "--size", "16", "--steps", "2", "--warmup", "1", "--task", "inpainting_random"));
+        Assert.True(rerun.ExitCode == 0, rerun.ToString());
+        Assert.Contains("resuming job K: 0 of 2 items already done", rerun.Stdout);
+        Assert.Contains("waiting for the leases of a previous run: 2 item(s) were in flight when it stopped; " +
+                        "they run again once their leases expire (at most 3 s)", rerun.Stdout);
         Assert.Equal(2, Records(job).Length);
     }
 
