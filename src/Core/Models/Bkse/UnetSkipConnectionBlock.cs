@@ -6,7 +6,8 @@ namespace Spgd.Core.Models.Bkse;
 /// One level of BKSE's kernel-adapter U-Net (<c>UnetSkipConnectionBlock</c>, norm <c>none</c>, so convolutions have
 /// no bias except the outermost up-convolution). The innermost level concatenates the kernel code to its
 /// down-sampled features. Inner levels start their down path with an in-place LeakyReLU(0.2) on their input, so in
-/// the reference the skip connection carries LeakyReLU(x), not x; this is reproduced.
+/// the reference the skip connection carries LeakyReLU(x), not x. The parent's up path begins with a ReLU, which makes
+/// the two equal (measured: swapping them leaves the parity error unchanged), but the reference's form is kept.
 /// </summary>
 internal sealed class UnetSkipConnectionBlock : nn.Module<Tensor, Tensor, Tensor>
 {
