@@ -9,7 +9,8 @@ public static class NonlinearBlurSpec
     /// <summary>The task's canonical name.</summary>
     public const string Task = "nonlinear_blur";
 
-    /// <summary>The KernelWizard presets a spec may name instead of an option file (Core's KernelWizardOptions.Presets).</summary>
+    /// <summary>The KernelWizard presets a spec may name instead of an option file: a copy of Core's
+    /// KernelWizardOptions.Presets names, so that Contracts need not load Core; a test keeps the two equal.</summary>
     public static IReadOnlyList<string> Presets { get; } = ["gopro_wvae"];
 
     /// <summary>Task-parameter names the cluster passes to Core.</summary>

@@ -11,7 +11,7 @@ namespace Spgd.Core.Operators;
 public sealed record NonlinearBlurSettings(string? Checkpoint)
 {
     /// <summary>The default <see cref="Options"/>: the published model's architecture.</summary>
-    public const string DefaultOptions = "gopro_wvae";
+    public const string DefaultOptions = KernelWizardOptions.GoproWvaePreset;
 
     /// <summary>
     /// The network's options: a preset name (<c>gopro_wvae</c>) or a BKSE option file (YAML with a <c>KernelWizard</c>

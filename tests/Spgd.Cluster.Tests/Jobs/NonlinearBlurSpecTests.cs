@@ -20,6 +20,10 @@ public sealed class NonlinearBlurSpecTests
     private static JobSpecValidationOptions Options => new() { BaseDirectory = F() };
 
     [Fact]
+    public void Preset_names_match_core() =>
+        Assert.Equal(Spgd.Core.Models.Bkse.KernelWizardOptions.Presets.Keys.Order(), NonlinearBlurSpec.Presets.Order());
+
+    [Fact]
     public void A_spec_with_the_checkpoint_is_sound() =>
         Assert.Empty(JobSpecValidator.Validate(Spec(new OperatorParams { Checkpoint = "checkpoint.pth", KernelWizard = "kernel_wizard.yml" }), Options));
 
@@ -49,6 +53,15 @@ public sealed class NonlinearBlurSpecTests
     public void The_keys_are_refused_for_another_task() =>
         Assert.Equal("tasks[0].operator.checkpoint: does not apply to task 'hdr' (only to nonlinear_blur)",
             Assert.Single(JobSpecValidator.Validate(Spec(new OperatorParams { Checkpoint = "checkpoint.pth" }, task: "hdr"), Options)));
+
+    [Fact]
+    public void The_example_spec_is_sound_but_for_the_weights_it_names()
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "examples", "specs", "nonlinear-blur-ffhq.yaml");
+        var spec = JobSpecLoader.Load(path);
+        Assert.Empty(JobSpecValidator.Validate(spec, JobSpecValidationOptions.ForSpecFile(path) with { CheckFiles = false }));
+        Assert.Equal("checkpoints/GOPRO_wVAE.pth", Assert.Single(spec.Tasks).Operator.Checkpoint);
+    }
 
     [Fact]
     public void Yaml_keys_reach_the_core_operator_settings()

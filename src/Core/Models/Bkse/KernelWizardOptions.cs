@@ -64,9 +64,12 @@ public sealed record KernelWizardOptions
     /// <summary>The published GOPRO_wVAE model (BKSE <c>options/generate_blur/default.yml</c>), the reference's nonlinear blur.</summary>
     public static KernelWizardOptions GoproWvae { get; } = new();
 
-    /// <summary>Named presets for the CLI and job specs.</summary>
+    /// <summary>The preset name of <see cref="GoproWvae"/>.</summary>
+    public const string GoproWvaePreset = "gopro_wvae";
+
+    /// <summary>Named presets for the CLI and job specs (names compared case-insensitively).</summary>
     public static IReadOnlyDictionary<string, KernelWizardOptions> Presets { get; } =
-        new Dictionary<string, KernelWizardOptions>(StringComparer.OrdinalIgnoreCase) { ["gopro_wvae"] = GoproWvae };
+        new Dictionary<string, KernelWizardOptions>(StringComparer.OrdinalIgnoreCase) { [GoproWvaePreset] = GoproWvae };
 
     /// <summary>Every problem (empty when valid), each naming the option-file key.</summary>
     public IReadOnlyList<string> Problems()
