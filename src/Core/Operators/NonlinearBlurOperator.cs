@@ -19,6 +19,7 @@ public sealed class NonlinearBlurOperator : ForwardOperator
     public const uint CodeSeed = 0;
 
     private readonly Func<Device, KernelWizard> _networkFor;
+    private readonly object _networkIdentity; // the network, or what the cache loads it from
     private KernelWizard? _network;
     private Device _device = CPU;
     private Tensor _code;
@@ -26,7 +27,7 @@ public sealed class NonlinearBlurOperator : ForwardOperator
     /// <summary>An operator over <paramref name="network"/> (not owned: share one network among operators) with <paramref name="code"/> (copied).</summary>
     /// <exception cref="ArgumentException">The code's channel count is not the network's 8·nf.</exception>
     public NonlinearBlurOperator(KernelWizard network, Tensor code)
-        : this(d => ReferenceEquals(network, null) ? throw new ArgumentNullException(nameof(network)) : network.to(d), network.Options, code)
+        : this(d => network.to(d), network ?? throw new ArgumentNullException(nameof(network)), network.Options, code)
     {
         _network = network;
         _device = network.parameters().First().device;
@@ -38,12 +39,13 @@ public sealed class NonlinearBlurOperator : ForwardOperator
         }
     }
 
-    private NonlinearBlurOperator(Func<Device, KernelWizard> networkFor, KernelWizardOptions options, Tensor code)
+    private NonlinearBlurOperator(Func<Device, KernelWizard> networkFor, object networkIdentity, KernelWizardOptions options, Tensor code)
     {
         ArgumentNullException.ThrowIfNull(code);
         if (code.dim() != 4 || code.shape[0] != 1 || code.shape[1] != options.CodeChannels)
             throw new ArgumentException($"kernel code [{string.Join(", ", code.shape)}] must be [1, {options.CodeChannels}, H/128, W/128] for this KernelWizard (nf {options.Features})", nameof(code));
         _networkFor = networkFor;
+        _networkIdentity = networkIdentity;
         _code = code.detach().to(ScalarType.Float32).clone();
     }
 
@@ -70,8 +72,8 @@ public sealed class NonlinearBlurOperator : ForwardOperator
         using var code = settings.KernelCodePath is { } path ? NpyFile.Read(path).ToTensor() : ReferenceCode(options, height, width);
         if (!code.shape.SequenceEqual(expected))
             throw new ArgumentException($"kernel code {settings.KernelCodePath}: shape [{string.Join(", ", code.shape)}] does not fit {height}×{width} images: expected [{string.Join(", ", expected)}]");
-        var checkpoint = settings.Checkpoint!;
-        return new NonlinearBlurOperator(d => KernelWizardCache.Shared.Get(options, checkpoint, d), options, code);
+        var checkpoint = Path.GetFullPath(settings.Checkpoint!);
+        return new NonlinearBlurOperator(d => KernelWizardCache.Shared.Get(options, checkpoint, d), (checkpoint, options), options, code);
     }
 
     /// <summary>
@@ -98,6 +100,12 @@ public sealed class NonlinearBlurOperator : ForwardOperator
         var blurred = network.AdaptKernel(sharp, _code);
         return scope.MoveToOuter((blurred * 2.0 - 1.0).clamp(-1.0, 1.0));
     }
+
+    /// <inheritdoc />
+    public override bool SameOperatorAs(ForwardOperator other) =>
+        other is NonlinearBlurOperator o && (ReferenceEquals(o, this)
+            || (_networkIdentity.Equals(o._networkIdentity) && _device.ToString() == o._device.ToString()
+                && _code.shape.SequenceEqual(o._code.shape) && _code.allclose(o._code, rtol: 0, atol: 0)));
 
     /// <inheritdoc />
     public override void To(Device device)

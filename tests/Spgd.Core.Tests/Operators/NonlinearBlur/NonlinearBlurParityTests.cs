@@ -63,6 +63,29 @@ public class NonlinearBlurParityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Items_of_one_operator_stack_into_one_batched_call_that_matches_the_reference()
+    {
+        using var scope = NewDisposeScope();
+        var settings = new OperatorSettings(TaskNames.NonlinearBlur) { NonlinearBlur = FixtureSettings };
+        using var a = OperatorFactory.Create(settings, 256, 256, seed: 1);
+        using var b = OperatorFactory.Create(settings, 256, 256, seed: 2); // the code is fixed: the seed changes nothing
+        Assert.True(a.SameOperatorAs(b));
+        var options = KernelWizardOptions.FromYamlFile(F("kernel_wizard.yml"));
+        using var network = KernelWizard.Load(options, F("checkpoint.pth"));
+        var code = NonlinearBlurOperator.ReferenceCode(options, 256, 256);
+        using var same = new NonlinearBlurOperator(network, code);
+        using var sameAgain = new NonlinearBlurOperator(network, code.clone());
+        using var otherCode = new NonlinearBlurOperator(network, code * 2);
+        Assert.True(same.SameOperatorAs(sameAgain));
+        Assert.False(same.SameOperatorAs(otherCode));
+        Assert.False(a.SameOperatorAs(same)); // another network instance
+        using var hdr = OperatorFactory.Create(new OperatorSettings(TaskNames.Hdr), 256, 256, seed: 0);
+        Assert.False(a.SameOperatorAs(hdr));
+        var error = Fixtures.RelativeL2(new StackedOperator([a, b]).Apply(Load("x.npy")), Load("y.npy"));
+        Assert.True(error <= 1e-4, $"stacked output relative L2 {error:e3}");
+    }
+
+    [Fact]
     public void Short_spgd_run_matches_the_official_sampler()
     {
         using var scope = NewDisposeScope();
