@@ -30,6 +30,11 @@ public sealed class NonlinearBlurRunTests
         var job = Path.Combine(dir, "spgd-out", "jobs", "nonlinear-blur");
         Assert.Equal(2, Directory.GetFiles(Path.Combine(job, "items"), "*.png", SearchOption.AllDirectories).Count(f => !f.Contains("measurement", StringComparison.Ordinal)));
         Assert.Equal(3, File.ReadAllLines(Path.Combine(job, "summary", "nonlinear_blur", "metrics.csv")).Length); // header + 2 images
+
+        var report = Path.Combine(dir, "report");
+        var r = Tests.SpgdProcess.Run("report", "nonlinear-blur", "--store", Path.Combine(dir, "spgd-out"), "--out", report, "--no-plots");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("nonlinear_blur", File.ReadAllText(Path.Combine(report, "report.md")));
     }
 
     [Fact]
