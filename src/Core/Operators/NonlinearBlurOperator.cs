@@ -24,7 +24,10 @@ public sealed class NonlinearBlurOperator : ForwardOperator
     private Device _device = CPU;
     private Tensor _code;
 
-    /// <summary>An operator over <paramref name="network"/> (not owned: share one network among operators) with <paramref name="code"/> (copied).</summary>
+    /// <summary>
+    /// An operator over <paramref name="network"/> (not owned: share one network among operators; <see cref="To"/> moves
+    /// it) with <paramref name="code"/> (copied, [1, 8·nf, H/128, W/128]).
+    /// </summary>
     /// <exception cref="ArgumentException">The code's channel count is not the network's 8·nf.</exception>
     public NonlinearBlurOperator(KernelWizard network, Tensor code)
         : this(d => network.to(d), network ?? throw new ArgumentNullException(nameof(network)), network.Options, code)
