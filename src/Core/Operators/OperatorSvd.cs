@@ -120,6 +120,18 @@ public sealed class OperatorSvd : IDisposable
         return scope.MoveToOuter(embedded);
     }
 
+    /// <summary>A⁺y = V·Σ⁺·Uᵀy (coefficients with a zero singular value, e.g. below the floor, stay 0).</summary>
+    public Tensor PseudoInverse(Tensor y)
+    {
+        using var scope = NewDisposeScope();
+        var s = Singulars.to(y.dtype, y.device);
+        var coefficients = where(s > 0, Ut(y) / where(s > 0, s, ones_like(s)), zeros_like(s));
+        return scope.MoveToOuter(V(coefficients));
+    }
+
+    /// <summary>The number of measured coefficients per image and channel (the paired ones: rank(A) before any floor).</summary>
+    public long MeasuredPerChannel => Paired.sum().item<long>();
+
     /// <inheritdoc />
     public void Dispose()
     {
