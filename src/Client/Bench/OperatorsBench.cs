@@ -15,7 +15,7 @@ public static class OperatorsBench
         var shared = new BenchOptions();
         var batch = new Option<int>("--batch") { Description = "Images per call", DefaultValueFactory = _ => 4 };
         var size = new Option<int>("--size") { Description = "Image side", DefaultValueFactory = _ => 256 };
-        var tasks = new Option<string?>("--tasks") { Description = $"Comma-separated tasks (default: all: {string.Join(", ", TaskNames.All)})" };
+        var tasks = new Option<string?>("--tasks") { Description = $"Comma-separated tasks (default: {string.Join(", ", OperatorBenchmark.DefaultTasks)})" };
         var command = new Command("operators", "Time each forward operator y = A(x), and A(x) with the gradient of ‖A(x) − y‖² to x") { batch, size, tasks };
         shared.AddTo(command);
         command.SetAction(parse =>

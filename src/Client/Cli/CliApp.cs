@@ -121,7 +121,10 @@ public static class CliApp
     // libtorch messages carry C++ backtraces after the first line; keep only the first.
     private static string OneLine(string message)
     {
-        var first = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? "unknown error";
-        return first.TrimEnd('\r');
+        var lines = message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0) return "unknown error";
+        // A header ending in ':' introduces a list (e.g. "invalid job spec (2 problems):" and one problem a line):
+        // keep the list, joined, or the line would say that something is wrong but not what.
+        return lines[0].EndsWith(':') && lines.Length > 1 ? lines[0] + " " + string.Join("; ", lines[1..]) : lines[0];
     }
 }

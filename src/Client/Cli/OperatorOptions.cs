@@ -26,6 +26,9 @@ public sealed class OperatorOptions
     /// <summary>--seed: draws the mask, kernel and measurement noise.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of every random draw: mask, motion kernel (and with --image the measurement noise and x_T)", DefaultValueFactory = _ => 0UL };
 
+    /// <summary>The nonlinear blur's network and code options.</summary>
+    public NonlinearBlurOptions NonlinearBlur { get; } = new();
+
     /// <summary>Adds the options to <paramref name="command"/>, with a check that a mask/kernel suits the task.</summary>
     public void AddTo(Command command)
     {
@@ -33,6 +36,7 @@ public sealed class OperatorOptions
         command.Options.Add(Mask);
         command.Options.Add(Kernel);
         command.Options.Add(Seed);
+        NonlinearBlur.AddTo(command);
         Task.Validators.Add(result =>
         {
             var name = result.GetValueOrDefault<string>();
@@ -67,6 +71,7 @@ public sealed class OperatorOptions
         {
             MaskPath = parse.GetValue(Mask),
             KernelPath = parse.GetValue(Kernel),
+            NonlinearBlur = NonlinearBlur.Settings(parse, TaskNames.Normalize(parse.GetValue(Task)!)),
         };
 
     private void CheckMaskOrKernel(CommandResult result)
@@ -74,6 +79,7 @@ public sealed class OperatorOptions
         var name = result.GetValue(Task);
         if (name is null || !TaskNames.IsKnown(name)) return;
         var task = TaskNames.Normalize(name);
+        NonlinearBlur.Check(result, task);
         bool mask = result.GetValue(Mask) is not null, kernel = result.GetValue(Kernel) is not null;
         if (mask && kernel) result.AddError("--mask and --kernel exclude each other (a task takes at most one)");
         else if (mask && task is not (TaskNames.InpaintingRandom or TaskNames.InpaintingBox))

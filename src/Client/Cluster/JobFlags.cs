@@ -31,6 +31,9 @@ public sealed class JobFlags
     /// <summary><c>--task NAME</c> (repeatable).</summary>
     public Option<string[]> Task { get; } = new("--task") { Description = "Task(s) to run (repeatable)", AllowMultipleArgumentsPerToken = true };
 
+    /// <summary><c>--blur-model PATH</c>: the KernelWizard checkpoint of nonlinear_blur.</summary>
+    public Option<string?> BlurModel { get; } = new("--blur-model") { Description = "nonlinear_blur: BKSE KernelWizard checkpoint (GOPRO_wVAE.pth)" };
+
     /// <summary><c>--runs N</c>.</summary>
     public Option<int> Runs { get; } = CliOptions.Integer("--runs", "Runs per (image, task)", 1, JobSpecValidator.MaxRuns, defaultValue: 1);
 
@@ -55,7 +58,7 @@ public sealed class JobFlags
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Precision, Task, Runs, BestOf, Steps, Warmup, Preset, Seed })
+        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Precision, Task, BlurModel, Runs, BestOf, Steps, Warmup, Preset, Seed })
             command.Options.Add(o);
     }
 
@@ -76,6 +79,7 @@ public sealed class JobFlags
         if (images < 0) throw new ArgumentException($"--images {images} is not valid: expected 0 (all files, or the default 8 demo images) or a positive count.");
         var tasks = parse.GetValue(Task) is { Length: > 0 } t ? t : DemoTasks;
         var bestOf = parse.GetValue(BestOf);
+        var blurParameters = NonlinearBlurFlags.Parameters(tasks, parse.GetValue(BlurModel), size);
         if (bestOf is { } k && (k < 1 || k > parse.GetValue(Runs)))
             throw new ArgumentException($"--best-of {k} is not valid: expected 1..{parse.GetValue(Runs)} (the number of --runs).");
         DatasetRef dataset = folder is null
@@ -89,7 +93,7 @@ public sealed class JobFlags
         {
             Dataset = dataset,
             Model = new ModelRef { Kind = model, Checkpoint = parse.GetValue(Checkpoint) is { } c ? Path.GetFullPath(c) : null, Precision = parse.GetValue(Precision) },
-            Tasks = tasks.Select(n => new TaskSettings { Name = n.Trim(), BestOf = bestOf }).ToList(),
+            Tasks = tasks.Select(n => new TaskSettings { Name = n.Trim(), BestOf = bestOf, Parameters = blurParameters(n) }).ToList(),
             Runs = parse.GetValue(Runs),
             Seed = parse.GetValue(Seed),
             Sampler = new SamplerSettings

@@ -96,6 +96,7 @@ public static class JobSpecMapper
         Add("hdr_scale", op.HdrScale);
         if (resolve(op.KernelPath) is { } kernel) parameters["kernel_path"] = kernel;
         if (resolve(op.MaskPath) is { } mask) parameters["mask_path"] = mask;
+        NonlinearBlurSpec.AddParameters(op, resolve, parameters);
         return parameters;
     }
 }

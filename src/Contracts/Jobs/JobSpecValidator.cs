@@ -253,6 +253,7 @@ public static partial class JobSpecValidator
         Only(op.HdrScale, "hdr_scale", ["hdr"]);
         Only(op.KernelPath, "kernel_path", blurs);
         Only(op.MaskPath, "mask_path", inpainting);
+        NonlinearBlurSpec.Validate(op, task, imageSize, field, options, add);
 
         if (op.MaskFraction is { } f && !(f >= 0 && f < 1)) add(field + ".mask_fraction", $"{Num(f)} is out of range: expected [0, 1)");
         if (op.BoxSize is { } box && (box < 1 || box >= imageSize)) add(field + ".box_size", $"{box} is out of range: expected 1..{imageSize - 1} for {imageSize}x{imageSize} images");
@@ -293,7 +294,7 @@ public static partial class JobSpecValidator
             add(field + ".sigma_min", $"{Num(lo)} must be smaller than sigma_max {Num(hi)}");
     }
 
-    private static void RequireFile(string? path, string field, JobSpecValidationOptions options, Action<string, string> add)
+    internal static void RequireFile(string? path, string field, JobSpecValidationOptions options, Action<string, string> add)
     {
         if (path is null) return;
         var full = Path.GetFullPath(Path.Combine(options.BaseDirectory ?? Directory.GetCurrentDirectory(), path));

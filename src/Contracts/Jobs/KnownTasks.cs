@@ -9,7 +9,7 @@ public static class KnownTasks
 {
     /// <summary>Every canonical task name, in a stable order.</summary>
     public static IReadOnlyList<string> Canonical { get; } =
-        ["inpainting_random", "inpainting_box", "gaussian_blur", "motion_blur", "super_resolution", "phase_retrieval", "hdr"];
+        ["inpainting_random", "inpainting_box", "gaussian_blur", "motion_blur", "super_resolution", "phase_retrieval", "hdr", "nonlinear_blur"];
 
     /// <summary>Every accepted name (canonical ones included, lower case with '_') and the canonical name it means.</summary>
     public static IReadOnlyDictionary<string, string> Aliases { get; } = new Dictionary<string, string>
@@ -30,6 +30,8 @@ public static class KnownTasks
         ["phase_retrieval"] = "phase_retrieval",
         ["hdr"] = "hdr",
         ["high_dynamic_range"] = "hdr",
+        ["nonlinear_blur"] = "nonlinear_blur",
+        ["nonlinear_deblur"] = "nonlinear_blur",
     };
 
     /// <summary>The canonical name for a canonical name or alias (case-insensitive, '-' or ' ' as '_'), or <c>null</c>.</summary>

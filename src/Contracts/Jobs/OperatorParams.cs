@@ -36,4 +36,13 @@ public sealed record OperatorParams
 
     /// <summary>A .npy inpainting mask used instead of a generated one (inpainting tasks).</summary>
     [Id(10)] public string? MaskPath { get; init; }
+
+    /// <summary>The trained KernelWizard of nonlinear_blur (BKSE's <c>GOPRO_wVAE.pth</c>); required by that task.</summary>
+    [Id(11)] public string? Checkpoint { get; init; }
+
+    /// <summary>nonlinear_blur: the KernelWizard's options, a preset (<c>gopro_wvae</c>, the default) or a BKSE option file.</summary>
+    [Id(12)] public string? KernelWizard { get; init; }
+
+    /// <summary>nonlinear_blur: a .npy kernel code used instead of the reference's <c>np.random.seed(0)</c> draw.</summary>
+    [Id(13)] public string? KernelCode { get; init; }
 }

@@ -11,6 +11,12 @@ public abstract class ForwardOperator : IDisposable
     /// <summary>Applies A to a batch x (NCHW, [-1, 1]); differentiable with respect to x.</summary>
     public abstract Tensor Apply(Tensor x);
 
+    /// <summary>
+    /// Whether <paramref name="other"/> applies exactly this A (same parameters, same device), so that a stack of such
+    /// operators may run as one batched call. False unless an operator overrides it.
+    /// </summary>
+    public virtual bool SameOperatorAs(ForwardOperator other) => false;
+
     /// <summary>Moves any tensors the operator holds (mask, kernel) to <paramref name="device"/>.</summary>
     public virtual void To(Device device) { }
 

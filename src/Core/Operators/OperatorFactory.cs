@@ -39,6 +39,7 @@ public static class OperatorFactory
             case TaskNames.SuperResolution: return new SuperResolutionOperator(height, width, settings.ScaleFactor);
             case TaskNames.PhaseRetrieval: return new PhaseRetrievalOperator(height, width, settings.Oversample);
             case TaskNames.Hdr: return new HdrOperator(settings.HdrScale);
+            case TaskNames.NonlinearBlur: return NonlinearBlurOperator.Create(settings.NonlinearBlur!, height, width);
             default: throw new ArgumentException($"no operator for task '{task}'");
         }
     }

@@ -6,7 +6,7 @@ namespace Spgd.Core.Operators;
 /// <param name="Task">Task name; canonical or a reference alias (see <see cref="TaskNames"/>).</param>
 /// <param name="NoiseSigma">
 /// Measurement noise σ_y (in [-1, 1] image units). Default 0.05, the value of every DPS configuration and of
-/// SPGD's box inpainting, HDR and phase retrieval; SPGD's own configurations use 0.01 for super-resolution,
+/// SPGD's box inpainting, HDR, phase retrieval and nonlinear blur; SPGD's own configurations use 0.01 for super-resolution,
 /// the blurs and random inpainting (<see cref="SpgdConfigNoiseSigma"/>).
 /// </param>
 public sealed record OperatorSettings(string Task, double NoiseSigma = 0.05)
@@ -50,13 +50,16 @@ public sealed record OperatorSettings(string Task, double NoiseSigma = 0.05)
     /// <summary>Optional .npy inpainting mask (H×W, 1 keeps a pixel) used instead of generating one (inpainting tasks only).</summary>
     public string? MaskPath { get; init; }
 
+    /// <summary>The trained network and kernel code of <see cref="TaskNames.NonlinearBlur"/> (that task only; required there).</summary>
+    public NonlinearBlurSettings? NonlinearBlur { get; init; }
+
     /// <summary>The canonical task name (throws for unknown names, listing the valid ones).</summary>
     public string CanonicalTask => TaskNames.Normalize(Task);
 
     /// <summary>σ_y of the SPGD repository's task configuration (config/task/*.yaml) for a task.</summary>
     public static double SpgdConfigNoiseSigma(string task) => TaskNames.Normalize(task) switch
     {
-        TaskNames.InpaintingBox or TaskNames.PhaseRetrieval or TaskNames.Hdr => 0.05,
+        TaskNames.InpaintingBox or TaskNames.PhaseRetrieval or TaskNames.Hdr or TaskNames.NonlinearBlur => 0.05,
         _ => 0.01,
     };
 
@@ -96,6 +99,10 @@ public sealed record OperatorSettings(string Task, double NoiseSigma = 0.05)
             problems.Add($"KernelPath: given for task '{task}', which takes no kernel (only {TaskNames.GaussianBlur}, {TaskNames.MotionBlur})");
         if (MaskPath is not null && task is not null && !inpainting)
             problems.Add($"MaskPath: given for task '{task}', which takes no mask (only {TaskNames.InpaintingRandom}, {TaskNames.InpaintingBox})");
+        if (task == TaskNames.NonlinearBlur)
+            problems.AddRange((NonlinearBlur ?? new NonlinearBlurSettings(null)).Problems().Select(p => "NonlinearBlur." + p));
+        else if (NonlinearBlur is not null && task is not null)
+            problems.Add($"NonlinearBlur: given for task '{task}', which takes no blur network (only {TaskNames.NonlinearBlur})");
         if (KernelPath is not null && blur && !File.Exists(KernelPath)) problems.Add($"KernelPath: file not found: {KernelPath}");
         if (MaskPath is not null && inpainting && !File.Exists(MaskPath)) problems.Add($"MaskPath: file not found: {MaskPath}");
         return problems;

@@ -36,7 +36,9 @@ public sealed class StackedOperator : ForwardOperator
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 4 || x.shape[0] != _parts.Count)
             throw new ArgumentException($"A stack of {_parts.Count} operators needs an NCHW batch of {_parts.Count}; got shape [{string.Join(", ", x.shape)}].", nameof(x));
-        if (_parts.Count == 1) return _parts[0].Apply(x);
+        // One call for the whole batch when every item has the same A (e.g. a network-based operator): the per-item loop
+        // would run the network once per item.
+        if (_parts.Count == 1 || _parts.Skip(1).All(_parts[0].SameOperatorAs)) return _parts[0].Apply(x);
         using var scope = NewDisposeScope();
         var outputs = new Tensor[_parts.Count];
         for (var b = 0; b < _parts.Count; b++) outputs[b] = _parts[b].Apply(x.narrow(0, b, 1));

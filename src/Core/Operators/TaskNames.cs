@@ -27,9 +27,12 @@ public static class TaskNames
     /// <summary>High dynamic range: clip(scale·x, −1, 1).</summary>
     public const string Hdr = "hdr";
 
+    /// <summary>Nonlinear deblurring through BKSE's trained KernelWizard (needs its checkpoint).</summary>
+    public const string NonlinearBlur = "nonlinear_blur";
+
     /// <summary>Every canonical name, in a stable order.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [InpaintingRandom, InpaintingBox, GaussianBlur, MotionBlur, SuperResolution, PhaseRetrieval, Hdr];
+        [InpaintingRandom, InpaintingBox, GaussianBlur, MotionBlur, SuperResolution, PhaseRetrieval, Hdr, NonlinearBlur];
 
     // Keys are lower case with '-' and ' ' folded to '_'.
     private static readonly Dictionary<string, string> Aliases = new()
@@ -50,6 +53,8 @@ public static class TaskNames
         [PhaseRetrieval] = PhaseRetrieval,
         [Hdr] = Hdr,
         ["high_dynamic_range"] = Hdr,                // SPGD operator name
+        [NonlinearBlur] = NonlinearBlur,
+        ["nonlinear_deblur"] = NonlinearBlur,        // DPS config name
     };
 
     /// <summary>True when <paramref name="name"/> is a canonical name or a known alias.</summary>

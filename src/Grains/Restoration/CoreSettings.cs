@@ -10,7 +10,8 @@ public static class CoreSettings
 {
     /// <summary>Recognised task parameter names (as in job specs) and the operator setting each one sets.</summary>
     public static IReadOnlyList<string> TaskParameterNames { get; } =
-        ["mask_fraction", "box_size", "box_margin", "kernel_size", "kernel_std", "motion_intensity", "scale", "oversample", "hdr_scale", "kernel_path", "mask_path"];
+        ["mask_fraction", "box_size", "box_margin", "kernel_size", "kernel_std", "motion_intensity", "scale", "oversample", "hdr_scale", "kernel_path", "mask_path",
+         NonlinearBlurSpec.CheckpointParameter, NonlinearBlurSpec.OptionsParameter, NonlinearBlurSpec.CodeParameter];
 
     /// <summary>Operator settings of <paramref name="task"/>; throws naming an unknown or malformed parameter.</summary>
     public static OperatorSettings ToOperator(TaskSettings task)
@@ -31,6 +32,9 @@ public static class CoreSettings
                 "hdr_scale" => s with { HdrScale = Double(key, value) },
                 "kernel_path" => s with { KernelPath = value },
                 "mask_path" => s with { MaskPath = value },
+                NonlinearBlurSpec.CheckpointParameter => s with { NonlinearBlur = (s.NonlinearBlur ?? new(null)) with { Checkpoint = value } },
+                NonlinearBlurSpec.OptionsParameter => s with { NonlinearBlur = (s.NonlinearBlur ?? new(null)) with { Options = value } },
+                NonlinearBlurSpec.CodeParameter => s with { NonlinearBlur = (s.NonlinearBlur ?? new(null)) with { KernelCodePath = value } },
                 _ => throw new ArgumentException(
                     $"Task {task.Name}: unknown parameter '{key}' (known: {string.Join(", ", TaskParameterNames)})."),
             };
