@@ -149,8 +149,8 @@ internal sealed class JobGrain(
     {
         if (S.State != JobState.Running) return;
         var inFlight = _ledger.Cancel();
-        (S.State, S.FinishedAt) = (JobState.Cancelled, DateTimeOffset.UtcNow);
-        await FlushAsync(force: true);
+        (S.State, S.FinishedAt, _dirty) = (JobState.Cancelled, DateTimeOffset.UtcNow, true); // dirty: a failed write is retried by the next status call
+        await FlushAsync();
         StopTimers();
         await ResumeReminder.TryUnregisterAsync(this, logger);
         logger.LogInformation("Job {Job} cancelled with {InFlight} items in flight (their workers stop at their next heartbeat)", JobId, inFlight);
