@@ -154,7 +154,7 @@ internal sealed class JobGrain(
         StopTimers();
         await ResumeReminder.TryUnregisterAsync(this, logger);
         logger.LogInformation("Job {Job} cancelled with {InFlight} items in flight (their workers stop at their next heartbeat)", JobId, inFlight);
-        try { await Reports.WriteFinalAsync(); }
+        try { await Reports.WritePartialAsync(_ledger, Items); _dirty = true; } // reconciliation may correct a declared failure
         catch (Exception e) { logger.LogWarning(e, "Job {Job}: writing the partial reports of a cancelled job failed", JobId); }
     }
 
