@@ -19,9 +19,10 @@ public static class AggregateReconciler
     /// <param name="readRecord">An item's stored record, null when there is none.</param>
     /// <param name="recordMany">Adds restored outcomes to a cell's aggregate.</param>
     /// <param name="missing">Told of each item whose record is gone (for the log).</param>
+    /// <param name="rerunMissing">False for a cancelled job: an item whose record is gone stays as it is (nothing runs any more).</param>
     public static async Task<bool> ReconcileAsync(ItemLedger ledger, JobItemIndex items,
         Func<int, Task<IReadOnlyDictionary<string, OutcomeKind>>> recorded, Func<string, Task<ItemOutcome?>> readRecord,
-        Func<int, IReadOnlyList<ItemOutcome>, Task> recordMany, Action<string>? missing = null)
+        Func<int, IReadOnlyList<ItemOutcome>, Task> recordMany, Action<string>? missing = null, bool rerunMissing = true)
     {
         var complete = true;
         var perCell = items.CellSize;
@@ -40,7 +41,7 @@ public static class AggregateReconciler
                     if (ledger.StatusOf(i) == ItemState.Failed) continue;
                 }
 
-                if (ledger.StatusOf(i) == ItemState.Cancelled) continue;
+                if (ledger.StatusOf(i) is ItemState.Cancelled or ItemState.Pending or ItemState.Dispatched) continue;
                 if (await readRecord(id) is { } outcome)
                 {
                     // A worker's record outranks a failure the job declared from silence.
@@ -50,6 +51,7 @@ public static class AggregateReconciler
                 }
 
                 missing?.Invoke(id);
+                if (!rerunMissing) continue;
                 ledger.ResultMissing(i);
                 complete = false;
             }

@@ -246,11 +246,12 @@ public sealed class ItemLedger
     /// <summary>
     /// A worker's record of how the item ended was found: it is the truth, over a failure the job declared from silence
     /// (the report was lost, the lease ran out, but the worker finished and wrote its record). Only a success or a
-    /// deterministic failure ends an item this way; the item must not have been cancelled.
+    /// deterministic failure ends an item this way, also one the job cancelled: it finished after all (before a crash
+    /// lost the report's effect), and its summary lists it.
     /// </summary>
     public LedgerChange Recorded(int index, OutcomeKind kind)
     {
-        if (!InRange(index) || StatusOf(index) == ItemState.Cancelled) return LedgerChange.None;
+        if (!InRange(index)) return LedgerChange.None;
         var state = kind switch
         {
             OutcomeKind.Succeeded => ItemState.Succeeded,

@@ -229,12 +229,12 @@ internal sealed class JobGrain(
     {
         if (S.State != JobState.Running) return;
         var inFlight = _ledger.Cancel();
-        (S.State, S.FinishedAt) = (JobState.Cancelled, DateTimeOffset.UtcNow);
-        await FlushAsync(force: true);
+        (S.State, S.FinishedAt, _dirty) = (JobState.Cancelled, DateTimeOffset.UtcNow, true); // dirty: a failed write is retried by the next status call
+        await FlushAsync();
         StopTimers();
         await ResumeReminder.TryUnregisterAsync(this, logger);
         logger.LogInformation("Job {Job} cancelled with {InFlight} items in flight (their workers stop at their next heartbeat)", JobId, inFlight);
-        try { await Reports.WriteFinalAsync(); }
+        try { await Reports.WritePartialAsync(_ledger, Items); _dirty = true; } // reconciliation may correct a declared failure
         catch (Exception e) { logger.LogWarning(e, "Job {Job}: writing the partial reports of a cancelled job failed", JobId); }
     }
 

@@ -67,12 +67,20 @@ internal sealed class JobReports(string jobId, JobDefinitionState job, IGrainFac
         (await store.GetAsync(ItemKeys.ItemJson(jobId, itemId)))?.Content is { } bytes ? JsonSerializer.Deserialize<ItemOutcome>(bytes, ItemJson.Options) : null;
 
     /// <summary>See <see cref="AggregateReconciler"/>; false when some item must run again.</summary>
-    public Task<bool> ReconcileAsync(ItemLedger ledger, JobItemIndex items) =>
+    public Task<bool> ReconcileAsync(ItemLedger ledger, JobItemIndex items, bool rerunMissing = true) =>
         AggregateReconciler.ReconcileAsync(ledger, items,
             c => Aggregator(items.CellOf(c)).GetRecordedAsync(),
             ReadRecordAsync,
             (c, restored) => Aggregator(items.CellOf(c)).RecordManyAsync(restored),
-            id => logger.LogWarning("Job {Job}: the record of finished item {Item} is missing; running it again", jobId, id));
+            id => logger.LogWarning("Job {Job}: the record of finished item {Item} is missing{Then}", jobId, id, rerunMissing ? "; running it again" : ""),
+            rerunMissing);
+
+    /// <summary>A cancelled job's reports: like the final ones, listing every item that finished (nothing runs again).</summary>
+    public async Task WritePartialAsync(ItemLedger ledger, JobItemIndex items)
+    {
+        await ReconcileAsync(ledger, items, rerunMissing: false);
+        await WriteFinalAsync();
+    }
 
     /// <summary>Every cell's summary and metrics, then the job's evaluation table.</summary>
     public async Task WriteFinalAsync()

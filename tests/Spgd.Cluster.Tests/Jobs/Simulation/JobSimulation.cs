@@ -50,6 +50,10 @@ internal sealed class JobSimulation
     private HashSet<int> _persistedEnded = [];
     private int _now, _storageDownUntil = -1;
     private bool _finished;
+    // One schedule in ten is cancelled early; drawn from its own stream so the other schedules replay as before.
+    private readonly int _cancelAt;
+    private bool _cancelled;
+    private readonly HashSet<string> _missingAtCancel = new(StringComparer.Ordinal);
 
     /// <summary>Faults injected, by kind (for the report of what a CI run covers).</summary>
     public Dictionary<string, int> Faults { get; } = new(StringComparer.Ordinal);
@@ -60,6 +64,8 @@ internal sealed class JobSimulation
     private JobSimulation(int seed, bool trace)
     {
         _rng = new Random(seed);
+        var cancel = new Random(~seed);
+        _cancelAt = cancel.Next(10) == 0 ? cancel.Next(60) : -1;
         _trace = trace ? new StringBuilder() : null;
         var tasks = _rng.Next(1, 3);
         var images = _rng.Next(1, 6);
@@ -123,6 +129,8 @@ internal sealed class JobSimulation
             DeliverMessages();
             FinishRuns();
             if (_now % 2 == 0) SendHeartbeats();
+            if (_cancelAt >= 0 && _now >= _cancelAt && StorageUp) Cancel(); // a failed write makes the cancel call fail: the user retries
+            if (_finished) break;
             Tick();
             if (_now % 3 == 0 && StorageUp) FlushAggregates();
             if (_rng.Next(4) == 0) Persist("flush");
@@ -130,7 +138,45 @@ internal sealed class JobSimulation
         }
 
         Check(_finished, $"the job did not finish in {MaxSeconds} s (an item was lost): {Describe()}");
+        if (_cancelled) AfterCancel();
         CheckFinalSummaries();
+    }
+
+    // JobGrain.CancelAsync: every unfinished item cancelled, persisted, partial reports reconciled without re-running.
+    private void Cancel()
+    {
+        var inFlight = _ledger.Cancel();
+        Fault("job cancelled", $"cancelled with {inFlight} in flight");
+        Check(Persist("cancel"), "the cancel was not persisted with storage up");
+        AggregateReconciler.ReconcileAsync(_ledger, _items,
+            c => Task.FromResult<IReadOnlyDictionary<string, OutcomeKind>>(_aggregates[c].ToDictionary(kv => kv.Key, kv => kv.Value.Kind)),
+            id => Task.FromResult(_records.GetValueOrDefault(id)),
+            (c, restored) =>
+            {
+                foreach (var o in restored) AggregateRecords.Take(_aggregates[c], o);
+                return Task.CompletedTask;
+            },
+            id => _missingAtCancel.Add(id), rerunMissing: false).GetAwaiter().GetResult();
+        _cancelled = _finished = true;
+    }
+
+    // Workers still running or reporting after the cancel: the job answers every heartbeat "unwanted" and ignores reports
+    // (it is no longer running), so nothing about any item changes any more.
+    private void AfterCancel()
+    {
+        var status = (byte[])_status.Clone();
+        for (var end = _now + 30; _now < end; _now++)
+        {
+            foreach (var m in _network.Where(m => m.DeliverAt <= _now && m.Held is not null).ToList())
+                foreach (var (index, attempt) in m.Held!)
+                    _runs.RemoveAll(r => r.Index == index && r.Attempt == attempt && r.Holder == m.HeartbeatFrom);
+            _network.RemoveAll(m => m.DeliverAt <= _now);
+            FinishRuns();
+            if (_now % 2 == 0) SendHeartbeats();
+        }
+
+        Check(status.AsSpan().SequenceEqual(_status), "an item changed after the job was cancelled");
+        Check(_runs.Count == 0, $"{_runs.Count} runs still going 30 s after the cancel");
     }
 
     private bool StorageUp => _now >= _storageDownUntil;
@@ -398,6 +444,14 @@ internal sealed class JobSimulation
         {
             var id = _items.ItemIdOf(i);
             var state = _ledger.StatusOf(i);
+            if (_cancelled && state == ItemState.Cancelled)
+            {
+                Check(!_aggregates[CellOf(i)].ContainsKey(id), $"cancelled item {id} is in a summary");
+                continue;
+            }
+
+            // Cancelled: an ended item whose record and aggregate entry were both lost is not re-run, so it is missing.
+            if (_cancelled && _missingAtCancel.Contains(id)) continue;
             Check(state is ItemState.Succeeded or ItemState.Failed, $"item {i} ended the job {state}");
             Check(_aggregates[CellOf(i)].TryGetValue(id, out var summarized), $"item {id} is missing from its summary");
             Check((summarized!.Kind == OutcomeKind.Succeeded) == (state == ItemState.Succeeded),
@@ -405,7 +459,8 @@ internal sealed class JobSimulation
             if (_nature[i] == Nature.Deterministic) Check(state == ItemState.Failed, $"item {id} fails deterministically but ended {state}");
         }
 
-        Check(seen.Count == _ledger.Count, $"the summaries hold {seen.Count} items, the job {_ledger.Count}");
+        var expected = _cancelled ? Enumerable.Range(0, _ledger.Count).Count(i => _ledger.StatusOf(i) != ItemState.Cancelled && !_missingAtCancel.Contains(_items.ItemIdOf(i))) : _ledger.Count;
+        Check(seen.Count == expected, $"the summaries hold {seen.Count} items, the job {expected}");
     }
 
     private void Check(bool condition, string message)

@@ -34,7 +34,7 @@ public sealed class JobSimulationTests(ITestOutputHelper output)
         foreach (var kind in new[]
                  {
                      "storage outage", "storage write failed", "silo killed with items in flight", "job grain restored from persisted state",
-                     "aggregators restored from persisted state", "report lost", "report duplicated (late copy)", "heartbeat lost",
+                     "aggregators restored from persisted state", "report lost", "report duplicated (late copy)", "heartbeat lost", "job cancelled",
                  })
             Assert.True(faults.GetValueOrDefault(kind) >= 100, $"fault '{kind}' struck {faults.GetValueOrDefault(kind)} times");
     }
