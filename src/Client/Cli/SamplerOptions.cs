@@ -23,7 +23,7 @@ public sealed class SamplerOptions
     public Option<double> LrMinRatio { get; } = CliOptions.Number("--lr-min-ratio", "Fraction of --lr the linear decay approaches at the last step", 0, 1, exclusiveMin: true, defaultValue: Defaults.LrMinRatio);
 
     /// <summary>--beta: ADM momentum (default: the preset's).</summary>
-    public Option<double?> Beta { get; } = NullableNumber("--beta", "ADM momentum β in [0, 1) (default: 0.95 for paper, 0.9 for reference)", 0, 1, maxExclusive: true);
+    public Option<double?> Beta { get; } = NullableNumber("--beta", "ADM momentum β in [0, 1] (default: the preset's, 0.95 for paper, 0.9 for reference)", SamplerDefaults.MinBeta, SamplerDefaults.MaxBeta);
 
     /// <summary>--preset: paper or reference.</summary>
     public Option<string> Preset { get; } = new Option<string>("--preset")

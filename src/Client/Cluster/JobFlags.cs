@@ -37,13 +37,25 @@ public sealed class JobFlags
     public Option<int?> BestOf { get; } = new("--best-of") { Description = "Keep each image's best of K runs by PSNR in the summaries (recorded there; needs --runs >= K)" };
 
     /// <summary><c>--steps T</c>.</summary>
-    public Option<int?> Steps { get; } = new("--steps") { Description = "SPGD outer steps T" };
+    public Option<int?> Steps { get; } = new("--steps") { Description = $"SPGD outer steps T (default: the protocol's, else {SamplerDefaults.Steps})" };
 
     /// <summary><c>--warmup N</c>.</summary>
-    public Option<int?> Warmup { get; } = new("--warmup") { Description = "SPGD warm-up iterations N per step" };
+    public Option<int?> Warmup { get; } = new("--warmup") { Description = $"SPGD warm-up iterations N per step (default: the protocol's, else {SamplerDefaults.Warmup})" };
 
     /// <summary><c>--preset paper|reference</c>.</summary>
-    public Option<string> Preset { get; } = new("--preset") { Description = "SPGD preset: paper | reference", DefaultValueFactory = _ => "paper" };
+    public Option<string?> Preset { get; } = new("--preset") { Description = $"SPGD preset: paper | reference (default {SamplerDefaults.Preset})" };
+
+    /// <summary><c>--lr η</c>: every task's learning rate.</summary>
+    public Option<double?> LearningRate { get; } = new("--lr") { Description = "SPGD learning rate of every task (default: per task, the paper's Table 5: inpainting 2.5, Gaussian deblur 1.5, motion deblur 1, SR×4 8; else 2.5)" };
+
+    /// <summary><c>--beta β</c>.</summary>
+    public Option<double?> Beta { get; } = new("--beta") { Description = "ADM momentum β in [0, 1] (default: the preset's, 0.95 for paper)" };
+
+    /// <summary><c>--noise-sigma σ</c>.</summary>
+    public Option<double?> NoiseSigma { get; } = new("--noise-sigma") { Description = $"Measurement noise σ_y of every task (default {SamplerDefaults.NoiseSigma})" };
+
+    /// <summary><c>--protocol NAME</c>.</summary>
+    public Option<string?> Protocol { get; } = new("--protocol") { Description = $"The paper's protocol ({Vocabulary.Protocol.Names}): Table 1's T, N, β, σ_y and Table 5's learning rate per task; other flags override it" };
 
     /// <summary><c>--seed S</c>.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Job seed (item seeds derive from it)", DefaultValueFactory = _ => 0UL };
@@ -51,7 +63,7 @@ public sealed class JobFlags
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Task, Runs, BestOf, Steps, Warmup, Preset, Seed })
+        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Task, Runs, BestOf, Steps, Warmup, Preset, LearningRate, Beta, NoiseSigma, Protocol, Seed })
             command.Options.Add(o);
     }
 
@@ -69,6 +81,25 @@ public sealed class JobFlags
         var images = parse.GetValue(Images);
         if (images < 0) throw new ArgumentException($"--images {images} is not valid: expected 0 (all files, or the default 8 demo images) or a positive count.");
         var tasks = parse.GetValue(Task) is { Length: > 0 } t ? t : DemoTasks;
+        foreach (var name in tasks)
+            if (!TaskNames.IsKnown(name)) throw new ArgumentException($"--task '{name}' is not valid: expected one of {TaskNames.Describe()}.");
+        var protocol = parse.GetValue(Protocol) is { } p
+            ? Vocabulary.Protocol.Find(p) ?? throw new ArgumentException($"--protocol '{p}' is not valid: expected one of {Vocabulary.Protocol.Names}.")
+            : null;
+        var sampler = new SamplerParams
+        {
+            Steps = parse.GetValue(Steps), Warmup = parse.GetValue(Warmup), Preset = parse.GetValue(Preset),
+            LearningRate = parse.GetValue(LearningRate), Beta = parse.GetValue(Beta),
+        };
+        // The spec's rules, so a flag gets the same one-line refusal as the same value in a spec.
+        var problems = JobSpecValidator.Validate(new JobSpec
+        {
+            Dataset = new DatasetSpec { Builtin = DatasetSpec.SpectralDemo, Count = 1, ImageSize = 64 },
+            Model = new ModelSpec { Kind = ModelSpec.SpectralGaussian },
+            Tasks = [new TaskSpec { Name = tasks[0], Sampler = sampler, Operator = new OperatorParams { NoiseSigma = parse.GetValue(NoiseSigma) } }],
+        });
+        if (problems.Count > 0)
+            throw new ArgumentException("--" + problems[0].Replace("tasks[0].sampler.", "").Replace("tasks[0].operator.", "").Replace('_', '-'));
         var bestOf = parse.GetValue(BestOf);
         if (bestOf is { } k && (k < 1 || k > parse.GetValue(Runs)))
             throw new ArgumentException($"--best-of {k} is not valid: expected 1..{parse.GetValue(Runs)} (the number of --runs).");
@@ -83,15 +114,11 @@ public sealed class JobFlags
         {
             Dataset = dataset,
             Model = new ModelRef { Kind = model, Checkpoint = parse.GetValue(Checkpoint) is { } c ? Path.GetFullPath(c) : null },
-            Tasks = tasks.Select(n => new TaskSettings { Name = n.Trim(), BestOf = bestOf }).ToList(),
+            Tasks = tasks.Select(n => new TaskSettings { Name = n.Trim(), BestOf = bestOf, NoiseSigma = parse.GetValue(NoiseSigma) }).ToList(),
             Runs = parse.GetValue(Runs),
             Seed = parse.GetValue(Seed),
-            Sampler = new SamplerSettings
-            {
-                Steps = parse.GetValue(Steps) ?? (spectral ? 20 : 50),
-                Warmup = parse.GetValue(Warmup) ?? (spectral ? 3 : 5),
-                Preset = parse.GetValue(Preset)!,
-            },
+            Sampler = sampler,
+            Protocol = protocol?.Name,
         };
     }
 }

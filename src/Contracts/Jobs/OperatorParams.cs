@@ -36,4 +36,7 @@ public sealed record OperatorParams
 
     /// <summary>A .npy inpainting mask used instead of a generated one (inpainting tasks).</summary>
     [Id(10)] public string? MaskPath { get; init; }
+
+    /// <summary>Margin of the inpainting box from the image edges, in pixels.</summary>
+    [Id(11)] public int? BoxMargin { get; init; }
 }

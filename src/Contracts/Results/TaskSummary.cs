@@ -60,6 +60,9 @@ public sealed record TaskSummary
 
     /// <summary>K when each image's value is its best of K runs (by PSNR); null = mean over runs.</summary>
     [Id(12)] public int? BestOf { get; init; }
+
+    /// <summary>The settings this cell's items ran with (one recipe per task and grid point).</summary>
+    [Id(13)] public Recipes.TaskRecipe? Recipe { get; init; }
 }
 
 /// <summary>
@@ -84,5 +87,6 @@ public interface IAggregatorGrain : IGrainWithStringKey
     /// <summary>Writes <c>summary.json</c> and <c>metrics.csv</c> for the task; returns the summary written.</summary>
     /// <param name="manifestDigest">The job's manifest digest, named in the summary.</param>
     /// <param name="bestOf">Best-of-K per image (by PSNR) instead of the mean over runs; null for the mean.</param>
-    Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null);
+    /// <param name="recipe">The settings the cell ran with, recorded in the summary (its label names the method).</param>
+    Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null, Recipes.TaskRecipe? recipe = null);
 }

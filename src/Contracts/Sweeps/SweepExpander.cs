@@ -10,13 +10,13 @@ namespace Spgd.Contracts.Sweeps;
 /// A preset only chooses defaults (β, ADM on/off): points record them resolved, with preset paper, so a reference point
 /// and the paper point with the same β and ADM are one point. Labels always name the sampler, and for SPGD N and ADM on/off (with β when on); every other setting appears only when
 /// it takes more than one value among the sweep's points of that sampler, so fixed settings do not clutter the table
-/// while two distinct points never share a label. Defaults mirror Core's <c>SpgdOptions</c>: β 0.95 (paper) or 0.9
-/// (reference), ADM on for paper and off for reference.
+/// while two distinct points never share a label. Defaults are <see cref="SamplerDefaults"/>'s: β per preset, ADM on for
+/// paper and off for reference.
 /// </remarks>
 public static class SweepExpander
 {
-    private const string Paper = "paper";
-    private const string Reference = "reference";
+    private const string Paper = SamplerPresets.Paper;
+    private const string Reference = SamplerPresets.Reference;
 
     /// <summary>Every problem with <paramref name="sweep"/>, each naming the list, the index, the value and what is expected.</summary>
     public static IReadOnlyList<string> Problems(SamplerSweep sweep)
@@ -34,7 +34,7 @@ public static class SweepExpander
         Each("steps", sweep.Steps, t => t >= 1 ? null : "must be >= 1");
         Each("warmup", sweep.Warmup, n => n >= 1 ? null : "must be >= 1");
         Each("lr", sweep.LearningRate, lr => lr is null || (lr > 0 && double.IsFinite(lr.Value)) ? null : "must be > 0 and finite");
-        Each("beta", sweep.Beta, b => b is null || (b >= 0 && b < 1) ? null : "must be in [0, 1)");
+        Each("beta", sweep.Beta, b => b is null || (b >= SamplerDefaults.MinBeta && b <= SamplerDefaults.MaxBeta) ? null : "must be in [0, 1]");
         Each("preset", sweep.Preset, p => p?.Trim().ToLowerInvariant() is Paper or Reference ? null : "is not a preset (expected paper or reference)");
         Each("adm", sweep.Adm, _ => null);
         Each("diffstategrad_tau", sweep.DiffStateGradTau, t => t is null || (t > 0 && t <= 1) ? null : "must be in (0, 1] (or null for off)");
@@ -114,7 +114,7 @@ public static class SweepExpander
                 return new Settings(SamplerKinds.Spgd, steps, 1, lr, null, Paper, false, tau, null);
             default:
                 var useAdm = adm ?? preset == Paper;
-                var effectiveBeta = useAdm ? beta ?? (preset == Paper ? 0.95 : 0.9) : (double?)null;
+                var effectiveBeta = useAdm ? beta ?? SamplerDefaults.Beta(preset) : (double?)null;
                 // Once ADM and β are resolved the presets run the same algorithm, so the point records paper.
                 return new Settings(SamplerKinds.Spgd, steps, warmup, lr, effectiveBeta, Paper, useAdm, tau, null);
         }
@@ -131,7 +131,7 @@ public static class SweepExpander
         {
             Add("DPS", "dps");
             if (Varies(p => p.Steps)) Add($"T={s.Steps}", $"t{s.Steps}");
-            if (s.Zeta is not null || Varies(p => p.Zeta)) Add($"ζ={Format(s.Zeta ?? 1.0)}", $"z{Format(s.Zeta ?? 1.0)}");
+            if (s.Zeta is not null || Varies(p => p.Zeta)) Add($"ζ={Format(s.Zeta ?? SamplerDefaults.DpsStepSize)}", $"z{Format(s.Zeta ?? SamplerDefaults.DpsStepSize)}");
         }
         else
         {

@@ -125,12 +125,15 @@ internal sealed class JobGrain(
     // Fails fast on settings every item would reject; task names become canonical so seeds and keys are stable.
     private static JobDefinition Validate(JobDefinition definition)
     {
-        var tasks = definition.Tasks.Select(t => t with { Name = Core.Operators.TaskNames.Normalize(t.Name) }).ToList();
+        var tasks = definition.Tasks.Select(t => t with { Name = TaskNames.Normalize(t.Name) }).ToList();
         var duplicate = tasks.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Task {duplicate.Key} is listed twice.");
-        foreach (var task in tasks) Restoration.CoreSettings.ToOperator(task);
-        Restoration.CoreSettings.ToSampler(definition.Sampler);
-        foreach (var task in tasks.Where(t => t.Sampler is not null)) Restoration.CoreSettings.ToSampler(task.Sampler!);
+        // Every (task, grid point) resolved once, and checked by Core's own rules before any item runs.
+        foreach (var recipe in Contracts.Recipes.RecipeResolver.ResolveAll(definition with { Tasks = tasks }))
+        {
+            Restoration.CoreSettings.ToOperator(recipe);
+            Restoration.CoreSettings.ToSampler(recipe);
+        }
         foreach (var task in tasks.Where(t => t.BestOf is not null))
             if (task.BestOf is < 1 || task.BestOf > definition.Runs)
                 throw new ArgumentException($"Task {task.Name}: best_of {task.BestOf} needs 1 <= K <= runs ({definition.Runs}).");
@@ -138,20 +141,17 @@ internal sealed class JobGrain(
         {
             if (grid.Count == 0) throw new ArgumentException("The sweep's grid has no points.");
             if (grid.Select(p => p.Key).Distinct().Count() != grid.Count) throw new ArgumentException("Two grid points share a storage key.");
-            foreach (var point in grid)
-                foreach (var task in tasks)
-                    Sweeps.GridPointOptions.ToSpgdOptions(point, Restoration.CoreSettings.ToSampler(task.Sampler ?? definition.Sampler));
         }
         // The spec validator's bounds hold for every job however it arrives (flags, spec file, API): one absurd
         // number would otherwise hold a device for years or allocate gigabytes per item.
         if (definition.Dataset.Size is < JobSpecValidator.MinImageSize or > JobSpecValidator.MaxImageSize)
             throw new ArgumentException($"Image size {definition.Dataset.Size} is out of range: expected {JobSpecValidator.MinImageSize}..{JobSpecValidator.MaxImageSize} pixels.");
-        foreach (var (sampler, where) in tasks.Where(t => t.Sampler is not null).Select(t => (t.Sampler!, $" of task {t.Name}")).Prepend((definition.Sampler, "")))
+        foreach (var recipe in Contracts.Recipes.RecipeResolver.ResolveAll(definition with { Tasks = tasks }))
         {
-            if (sampler.Steps is < 1 or > JobSpecValidator.MaxSteps)
-                throw new ArgumentException($"Sampler steps{where} {sampler.Steps} is out of range: expected 1..{JobSpecValidator.MaxSteps}.");
-            if (sampler.Warmup is < 1 or > JobSpecValidator.MaxWarmup)
-                throw new ArgumentException($"Sampler warmup{where} {sampler.Warmup} is out of range: expected 1..{JobSpecValidator.MaxWarmup}.");
+            if (recipe.Steps is < 1 or > JobSpecValidator.MaxSteps)
+                throw new ArgumentException($"Sampler steps of task {recipe.Task} {recipe.Steps} is out of range: expected 1..{JobSpecValidator.MaxSteps}.");
+            if (recipe.Warmup is < 1 or > JobSpecValidator.MaxWarmup)
+                throw new ArgumentException($"Sampler warmup of task {recipe.Task} {recipe.Warmup} is out of range: expected 1..{JobSpecValidator.MaxWarmup}.");
         }
         if (definition.Runs > JobSpecValidator.MaxRuns)
             throw new ArgumentException($"Runs {definition.Runs} is out of range: expected 1..{JobSpecValidator.MaxRuns}.");
@@ -340,7 +340,8 @@ internal sealed class JobGrain(
                 var (task, image, run, point) = Decompose(i);
                 var lost = new ItemOutcome
                 {
-                    JobId = JobId, Index = i, ItemId = ItemIdOf(i), Task = task, ImageId = D.ImageIds[image], Run = run, Method = point?.Label,
+                    JobId = JobId, Index = i, ItemId = ItemIdOf(i), Task = task, ImageId = D.ImageIds[image], Run = run, Method = RecipeOf(task, point).Label,
+                    Recipe = RecipeOf(task, point),
                     Attempt = S.Attempts[i], Kind = OutcomeKind.FailedTransient,
                     Error = $"lost {S.Attempts[i]} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s",
                 };
@@ -487,9 +488,14 @@ internal sealed class JobGrain(
         var rows = new List<(string Method, IReadOnlyList<TaskSummary> Summaries)>();
         foreach (var point in (IReadOnlyList<Contracts.Sweeps.GridPoint?>?)definition.Grid ?? [null])
         {
-            var summaries = new List<TaskSummary>();
-            foreach (var task in definition.Tasks) summaries.Add(await AggregatorOf(task.Name, point).WriteReportsAsync(D.ManifestDigest, task.BestOf));
-            rows.Add((point?.Label ?? MethodLabel(definition), summaries));
+            var summaries = new List<(string Label, TaskSummary Summary)>();
+            foreach (var task in definition.Tasks)
+            {
+                var recipe = RecipeOf(task.Name, point);
+                summaries.Add((recipe.Label, await AggregatorOf(task.Name, point).WriteReportsAsync(D.ManifestDigest, task.BestOf, recipe)));
+            }
+            // A row names what ran: the grid point, or (without a sweep) the method of the tasks under it.
+            foreach (var group in summaries.GroupBy(s => s.Label)) rows.Add((group.Key, group.Select(s => s.Summary).ToList()));
         }
 
         var table = EvaluationTable.Build(definition.Dataset.Label, rows) with { ManifestDigest = D.ManifestDigest };
@@ -518,7 +524,8 @@ internal sealed class JobGrain(
             IReadOnlyList<Contracts.Devices.DeviceLoad> devices = [];
             try { devices = await GrainFactory.GetGrain<IDeviceRegistryGrain>(0).GetLoadsAsync(); }
             catch (Exception e) { logger.LogDebug(e, "Job {Job}: device registry unavailable for facts.json", JobId); }
-            foreach (var (name, content) in JobFolderFiles.Build(D.Definition!, MethodLabel(D.Definition!), devices))
+            var methods = string.Join("; ", D.Definition!.Tasks.Select(t => RecipeOf(t.Name, null).Label).Distinct());
+            foreach (var (name, content) in JobFolderFiles.Build(D.Definition!, methods, devices))
                 await store.PutAsync(ItemKeys.JobFile(JobId, name), content);
         }
         catch (Exception e)
@@ -527,8 +534,17 @@ internal sealed class JobGrain(
         }
     }
 
-    private static string MethodLabel(JobDefinition d) =>
-        d.Sampler.Preset == "paper" ? d.Method : $"{d.Method} ({d.Sampler.Preset})";
+    // Resolved once per (task, grid point) and kept for the activation: items, summaries and the table share them.
+    private readonly Dictionary<(string Task, string? Point), Contracts.Recipes.TaskRecipe> _recipes = new();
+
+    private Contracts.Recipes.TaskRecipe RecipeOf(string task, Contracts.Sweeps.GridPoint? point)
+    {
+        if (_recipes.TryGetValue((task, point?.Key), out var recipe)) return recipe;
+        var definition = D.Definition!;
+        recipe = Contracts.Recipes.RecipeResolver.Resolve(definition, definition.Tasks.First(t => t.Name == task), point);
+        _recipes[(task, point?.Key)] = recipe;
+        return recipe;
+    }
 
     private IAggregatorGrain AggregatorOf(string task, Contracts.Sweeps.GridPoint? point) =>
         GrainFactory.GetGrain<IAggregatorGrain>(AggregatorKeys.Of(JobId, task, point?.Key));
@@ -560,7 +576,7 @@ internal sealed class JobGrain(
     {
         var (task, image, run, point) = Decompose(index);
         return new WorkItem(JobId, index, ItemIdOf(index), task, D.ImageIds[image], image,
-            D.ImageSources[image], run, attempt, D.Definition!, point);
+            D.ImageSources[image], run, attempt, D.Definition!, point, RecipeOf(task, point));
     }
 
     private async Task FlushAsync()
