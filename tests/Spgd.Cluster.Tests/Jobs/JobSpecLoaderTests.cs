@@ -169,7 +169,7 @@ public sealed class JobSpecLoaderTests
     {
         var ex = Assert.Throws<JobSpecFormatException>(() => JobSpecLoader.Parse("tasks:\n  - name: hdr\n    sampler:\n      stepz: 10\n", "s.yaml"));
         Assert.Equal("tasks[0].sampler.stepz", ex.Field);
-        Assert.Contains("unknown key 'stepz' (valid keys: steps, warmup, lr, lr_min_ratio, beta, preset, diffstategrad_tau, diffstategrad_period, sigma_max, sigma_min, sampler, adm, dps_step_size)", ex.Message);
+        Assert.Contains("unknown key 'stepz' (valid keys: steps, warmup, lr, lr_min_ratio, beta, preset, diffstategrad_tau, diffstategrad_period, sigma_max, sigma_min, sampler, adm, dps_step_size, adm_scope)", ex.Message);
         Assert.Equal(4, ex.Line);
         Assert.Equal(7, ex.Column);
     }

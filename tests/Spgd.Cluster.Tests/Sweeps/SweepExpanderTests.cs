@@ -112,7 +112,7 @@ public class SweepExpanderTests
         var problems = SweepExpander.Problems(sweep);
         Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddrm is not a sampler"));
         Assert.Contains("sweep.warmup: the list is empty; give at least one value (or leave the key out)", problems);
-        Assert.Contains(problems, p => p.StartsWith("sweep.beta[0]: 1.5 must be in [0, 1)"));
+        Assert.Contains(problems, p => p.StartsWith("sweep.beta[0]: 1.5 must be in [0, 1]"));
         Assert.Contains(problems, p => p.StartsWith("sweep.diffstategrad_tau[0]: 0 must be in (0, 1]"));
         Assert.Empty(SweepExpander.Problems(new SamplerSweep()));
         Assert.Throws<ArgumentException>(() => SweepExpander.Points(new SamplerSweep(), new SweepBasis(Warmup: 0)));
