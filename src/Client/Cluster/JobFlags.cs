@@ -19,7 +19,7 @@ public sealed class JobFlags
     public Option<int> Images { get; } = new("--images") { Description = "Demo images to draw, or at most this many files of --dataset (0: all)", DefaultValueFactory = _ => 0 };
 
     /// <summary><c>--size N</c>.</summary>
-    public Option<int?> Size { get; } = new("--size") { Description = "Image side length (default 64 for the spectral model, 256 for UNets)" };
+    public Option<int?> Size { get; } = new("--size") { Description = "Image side length (default 64 for the built-in demo, 256 for --dataset and the UNets)" };
 
     /// <summary><c>--model</c>.</summary>
     public Option<string> Model { get; } = new("--model") { Description = "spectral-gaussian | ffhq256 | imagenet256", DefaultValueFactory = _ => "spectral-gaussian" };
@@ -77,7 +77,8 @@ public sealed class JobFlags
             throw new ArgumentException($"--model '{model}' is not valid: expected spectral-gaussian, ffhq256 or imagenet256.");
         if (!spectral && string.IsNullOrEmpty(parse.GetValue(Checkpoint)))
             throw new ArgumentException($"--model {model} needs --checkpoint PATH.");
-        var size = parse.GetValue(Size) ?? (spectral ? 64 : 256);
+        // The built-in demo draws small images; photos (a folder) and the UNets work at 256², where the paper measures.
+        var size = parse.GetValue(Size) ?? (spectral && folder is null ? 64 : 256);
         var images = parse.GetValue(Images);
         if (images < 0) throw new ArgumentException($"--images {images} is not valid: expected 0 (all files, or the default 8 demo images) or a positive count.");
         var tasks = parse.GetValue(Task) is { Length: > 0 } t ? t : DemoTasks;
