@@ -71,6 +71,7 @@ public static partial class JobSpecValidator
                     ("sampler", s.Sampler, sweep.Samplers), ("steps", s.Steps, sweep.Steps), ("warmup", s.Warmup, sweep.Warmup),
                     ("lr", s.LearningRate, sweep.LearningRate), ("beta", s.Beta, sweep.Beta), ("preset", s.Preset, sweep.Preset),
                     ("adm", s.Adm, sweep.Adm), ("diffstategrad_tau", s.DiffStateGradTau, sweep.DiffStateGradTau), ("dps_step_size", s.DpsStepSize, sweep.DpsStepSize),
+                    ("adm_scope", s.AdmScope, sweep.AdmScope),
                 })
                     if (own is not null && swept is not null) Add($"tasks[{i}].sampler.{key}", $"the sweep lists {key}, which sets it at every grid point; remove it here");
             }

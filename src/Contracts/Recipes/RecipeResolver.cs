@@ -63,7 +63,8 @@ public static class RecipeResolver
         var preset = point?.Preset is { } pp ? Picked("preset", pp, FromSweep)
             : PickText("preset", SamplerDefaults.Preset, (own.Preset, FromTask), (shared.Preset, FromJob));
         if (!SamplerPresets.IsKnown(preset)) throw new ArgumentException($"preset '{preset}' is not known: expected one of {string.Join(", ", SamplerPresets.All)}");
-        var scope = PickText("adm_scope", SamplerDefaults.AdmScope, (own.AdmScope, FromTask), (shared.AdmScope, FromJob));
+        var scope = point is not null ? Picked("adm_scope", point.AdmScope, FromSweep)
+            : PickText("adm_scope", SamplerDefaults.AdmScope, (own.AdmScope, FromTask), (shared.AdmScope, FromJob));
         if (!AdmScopes.IsKnown(scope)) throw new ArgumentException($"adm_scope '{scope}' is not known: expected one of {string.Join(", ", AdmScopes.All)}");
 
         var steps = point is not null ? Picked("steps", point.Steps, FromSweep)

@@ -38,4 +38,7 @@ public sealed record SamplerSweep
 
     /// <summary>DPS step sizes ζ; null elements keep the default.</summary>
     [JsonPropertyName("dps_step_size")] [Id(8)] public List<double?>? DpsStepSize { get; init; }
+
+    /// <summary>ADM scopes (SPGD with ADM): <c>warmup</c> (reset at each outer step) or <c>trajectory</c> (carried across them).</summary>
+    [JsonPropertyName("adm_scope")] [Id(9)] public List<string>? AdmScope { get; init; }
 }

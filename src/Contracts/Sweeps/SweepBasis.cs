@@ -13,6 +13,7 @@ namespace Spgd.Contracts.Sweeps;
 /// <param name="Adm">ADM on/off, or null for the preset's.</param>
 /// <param name="DiffStateGradTau">τ, or null for off.</param>
 /// <param name="DpsStepSize">ζ, or null for the default.</param>
+/// <param name="AdmScope">Where ADM's momentum lives (<see cref="AdmScopes"/>).</param>
 public sealed record SweepBasis(
     string Sampler = SamplerKinds.Spgd,
     int Steps = SamplerDefaults.Steps,
@@ -22,7 +23,8 @@ public sealed record SweepBasis(
     string Preset = SamplerDefaults.Preset,
     bool? Adm = null,
     double? DiffStateGradTau = null,
-    double? DpsStepSize = null)
+    double? DpsStepSize = null,
+    string AdmScope = SamplerDefaults.AdmScope)
 {
     /// <summary>The defaults.</summary>
     public static SweepBasis Default { get; } = new();
@@ -33,6 +35,7 @@ public sealed record SweepBasis(
         ArgumentNullException.ThrowIfNull(sampler);
         return new SweepBasis(sampler.Sampler?.Trim().ToLowerInvariant() ?? SamplerKinds.Spgd, sampler.Steps ?? protocol?.Steps ?? Default.Steps,
             sampler.Warmup ?? protocol?.Warmup ?? Default.Warmup, sampler.LearningRate, sampler.Beta ?? protocol?.Beta,
-            sampler.Preset?.Trim().ToLowerInvariant() ?? Default.Preset, sampler.Adm, sampler.DiffStateGradTau, sampler.DpsStepSize);
+            sampler.Preset?.Trim().ToLowerInvariant() ?? Default.Preset, sampler.Adm, sampler.DiffStateGradTau, sampler.DpsStepSize,
+            sampler.AdmScope?.Trim().ToLowerInvariant() ?? Default.AdmScope);
     }
 }

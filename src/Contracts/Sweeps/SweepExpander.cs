@@ -39,6 +39,7 @@ public static class SweepExpander
         Each("adm", sweep.Adm, _ => null);
         Each("diffstategrad_tau", sweep.DiffStateGradTau, t => t is null || (t > 0 && t <= 1) ? null : "must be in (0, 1] (or null for off)");
         Each("dps_step_size", sweep.DpsStepSize, z => z is null || (z >= 0 && double.IsFinite(z.Value)) ? null : "must be >= 0 and finite");
+        Each("adm_scope", sweep.AdmScope, s => AdmScopes.IsKnown(s) ? null : $"is not an ADM scope (expected {string.Join(" or ", AdmScopes.All)})");
         return problems;
     }
 
@@ -55,7 +56,7 @@ public static class SweepExpander
         var basisProblems = Problems(new SamplerSweep
         {
             Samplers = [b.Sampler], Steps = [b.Steps], Warmup = [b.Warmup], LearningRate = [b.LearningRate], Beta = [b.Beta],
-            Preset = [b.Preset], Adm = [b.Adm], DiffStateGradTau = [b.DiffStateGradTau], DpsStepSize = [b.DpsStepSize],
+            Preset = [b.Preset], Adm = [b.Adm], DiffStateGradTau = [b.DiffStateGradTau], DpsStepSize = [b.DpsStepSize], AdmScope = [b.AdmScope],
         });
         if (basisProblems.Count > 0) throw new ArgumentException("invalid sweep basis: " + string.Join("; ", basisProblems), nameof(basis));
 
@@ -69,10 +70,12 @@ public static class SweepExpander
                                 foreach (var adm in sweep.Adm ?? [b.Adm])
                                     foreach (var tau in sweep.DiffStateGradTau ?? [b.DiffStateGradTau])
                                         foreach (var zeta in sweep.DpsStepSize ?? [b.DpsStepSize])
-                                        {
-                                            var s = Canonical(sampler.Trim().ToLowerInvariant(), steps, warmup, lr, beta, preset.Trim().ToLowerInvariant(), adm, tau, zeta);
-                                            if (!settings.Contains(s)) settings.Add(s);
-                                        }
+                                            foreach (var scope in sweep.AdmScope ?? [b.AdmScope])
+                                            {
+                                                var s = Canonical(sampler.Trim().ToLowerInvariant(), steps, warmup, lr, beta, preset.Trim().ToLowerInvariant(), adm, tau, zeta,
+                                                    scope.Trim().ToLowerInvariant());
+                                                if (!settings.Contains(s)) settings.Add(s);
+                                            }
 
         return settings.Select(s => Named(s, settings.Where(o => o.Sampler == s.Sampler).ToList())).ToList();
     }
@@ -101,9 +104,10 @@ public static class SweepExpander
     }
 
     /// <summary>A grid point's settings with defaults resolved and settings its sampler ignores cleared.</summary>
-    private sealed record Settings(string Sampler, int Steps, int Warmup, double? LearningRate, double? Beta, string? Preset, bool Adm, double? Tau, double? Zeta);
+    private sealed record Settings(string Sampler, int Steps, int Warmup, double? LearningRate, double? Beta, string? Preset, bool Adm, double? Tau, double? Zeta,
+        string Scope = SamplerDefaults.AdmScope);
 
-    private static Settings Canonical(string sampler, int steps, int warmup, double? lr, double? beta, string preset, bool? adm, double? tau, double? zeta)
+    private static Settings Canonical(string sampler, int steps, int warmup, double? lr, double? beta, string preset, bool? adm, double? tau, double? zeta, string scope)
     {
         switch (sampler)
         {
@@ -116,7 +120,8 @@ public static class SweepExpander
                 var useAdm = adm ?? preset == Paper;
                 var effectiveBeta = useAdm ? beta ?? SamplerDefaults.Beta(preset) : (double?)null;
                 // Once ADM and β are resolved the presets run the same algorithm, so the point records paper.
-                return new Settings(SamplerKinds.Spgd, steps, warmup, lr, effectiveBeta, Paper, useAdm, tau, null);
+                // Without ADM there is no momentum to keep, so the scope is moot.
+                return new Settings(SamplerKinds.Spgd, steps, warmup, lr, effectiveBeta, Paper, useAdm, tau, null, useAdm ? scope : SamplerDefaults.AdmScope);
         }
     }
 
@@ -141,11 +146,12 @@ public static class SweepExpander
             if (Varies(p => p.LearningRate)) Add($"lr={(s.LearningRate is { } lr ? Format(lr) : "default")}", $"lr{(s.LearningRate is { } l ? Format(l) : "default")}");
             if (s.Adm) Add($"β={Format(s.Beta!.Value)} ADM", $"b{Format(s.Beta!.Value)}-adm");
             else Add("no ADM", "noadm");
+            if (s.Adm && s.Scope == AdmScopes.Trajectory) Add("across steps", "traj");
             if (s.Tau is { } tau) Add($"DSG τ={Format(tau)}", $"dsg{Format(tau)}");
             else if (Varies(p => p.Tau)) Add("no DSG", "nodsg");
         }
         return new GridPoint(string.Join(' ', label), string.Join('-', key), s.Sampler, s.Steps, s.Warmup, s.LearningRate, s.Beta,
-            s.Sampler == SamplerKinds.Dps ? null : s.Preset, s.Adm, s.Tau, s.Zeta);
+            s.Sampler == SamplerKinds.Dps ? null : s.Preset, s.Adm, s.Tau, s.Zeta, s.Scope);
     }
 
     private static string Format<T>(T value) => value switch

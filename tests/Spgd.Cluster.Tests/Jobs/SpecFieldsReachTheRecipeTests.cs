@@ -88,6 +88,7 @@ public sealed class SpecFieldsReachTheRecipeTests
         "sweep.adm" => ("spectral", new JsonArray(false)),
         "sweep.diffstategrad_tau" => ("spectral", new JsonArray(0.5)),
         "sweep.dps_step_size" => ("spectral", new JsonArray(0.5)),
+        "sweep.adm_scope" => ("spectral", new JsonArray("trajectory")),
         _ => throw new Xunit.Sdk.XunitException(
             $"The spec has a field '{path}' this test cannot probe: map it into the job definition (or refuse it in JobSpecValidator), then add a probe here."),
     };
