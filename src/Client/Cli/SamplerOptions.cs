@@ -16,8 +16,10 @@ public sealed class SamplerOptions
     /// <summary>--warmup: warm-up iterations N per outer step.</summary>
     public Option<int> Warmup { get; } = CliOptions.Integer("--warmup", "Warm-up (likelihood) iterations N per outer step; one network evaluation each", 1, defaultValue: Defaults.Warmup);
 
-    /// <summary>--lr: learning rate of the first outer step.</summary>
-    public Option<double> LearningRate { get; } = CliOptions.Number("--lr", "Learning rate of the first outer step", 0, exclusiveMin: true, defaultValue: Defaults.LearningRate);
+    /// <summary>--lr: learning rate of the first outer step (default: the task's, <see cref="TaskLearningRates"/>).</summary>
+    public Option<double?> LearningRate { get; } = NullableNumber("--lr",
+        "Learning rate of the first outer step (default: the task's, the paper's Table 5: inpainting 2.5, Gaussian deblur 1.5, motion deblur 1, SR×4 8; else 2.5)",
+        0, double.MaxValue, minExclusive: true);
 
     /// <summary>--lr-min-ratio: fraction of lr the decay approaches.</summary>
     public Option<double> LrMinRatio { get; } = CliOptions.Number("--lr-min-ratio", "Fraction of --lr the linear decay approaches at the last step", 0, 1, exclusiveMin: true, defaultValue: Defaults.LrMinRatio);
@@ -66,12 +68,12 @@ public sealed class SamplerOptions
         });
     }
 
-    /// <summary>The sampler settings the options describe.</summary>
-    public SpgdOptions Create(ParseResult parse) => new()
+    /// <summary>The sampler settings the options describe for <paramref name="task"/> (whose learning rate is the default).</summary>
+    public SpgdOptions Create(ParseResult parse, string task) => new()
     {
         Steps = parse.GetValue(Steps),
         Warmup = parse.GetValue(Warmup),
-        LearningRate = parse.GetValue(LearningRate),
+        LearningRate = parse.GetValue(LearningRate) ?? TaskLearningRates.For(task),
         LrMinRatio = parse.GetValue(LrMinRatio),
         Beta = parse.GetValue(Beta),
         Preset = parse.GetValue(Preset) == "reference" ? SpgdPreset.Reference : SpgdPreset.Paper,

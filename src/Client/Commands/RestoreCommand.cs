@@ -55,7 +55,7 @@ public static class RestoreCommand
         {
             var dev = DeviceOption.Resolve(parse.GetValue(device)!);
             using var cancel = CancelOnCtrlC();
-            var options = samplerOptions.Create(parse);
+            var options = samplerOptions.Create(parse, parse.GetValue(operatorOptions.Task)!);
             IDenoiser CreateDenoiser() => denoiserOptions.Create(parse, dev);
             if (parse.GetValue(image) is { } photo)
             {
