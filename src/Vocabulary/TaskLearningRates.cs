@@ -22,6 +22,11 @@ public static class TaskLearningRates
     /// <summary>Table 5's FFHQ rate, or the task-agnostic default for a task the table does not list.</summary>
     public static double FfhqFor(string task) => Ffhq.GetValueOrDefault(TaskNames.Normalize(task), SamplerDefaults.LearningRate);
 
+    /// <summary>"inpainting_random 2.5, gaussian_blur 1.5, …; other tasks 2.5": the default rates, for help texts.</summary>
+    public static string Describe() =>
+        string.Join(", ", Ffhq.Select(kv => $"{kv.Key} {kv.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)}"))
+        + $"; other tasks {SamplerDefaults.LearningRate.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+
     /// <summary>Table 5's ImageNet rate, or the task-agnostic default for a task the table does not list.</summary>
     public static double ImageNetFor(string task) => ImageNet.GetValueOrDefault(TaskNames.Normalize(task), SamplerDefaults.LearningRate);
 }

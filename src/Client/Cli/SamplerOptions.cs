@@ -18,14 +18,14 @@ public sealed class SamplerOptions
 
     /// <summary>--lr: learning rate of the first outer step (default: the task's, <see cref="TaskLearningRates"/>).</summary>
     public Option<double?> LearningRate { get; } = NullableNumber("--lr",
-        "Learning rate of the first outer step (default: the task's, the paper's Table 5: inpainting 2.5, Gaussian deblur 1.5, motion deblur 1, SR×4 8; else 2.5)",
+        $"Learning rate of the first outer step (default: the task's, the paper's Table 5: {TaskLearningRates.Describe()})",
         0, double.MaxValue, minExclusive: true);
 
     /// <summary>--lr-min-ratio: fraction of lr the decay approaches.</summary>
     public Option<double> LrMinRatio { get; } = CliOptions.Number("--lr-min-ratio", "Fraction of --lr the linear decay approaches at the last step", 0, 1, exclusiveMin: true, defaultValue: Defaults.LrMinRatio);
 
     /// <summary>--beta: ADM momentum (default: the preset's).</summary>
-    public Option<double?> Beta { get; } = NullableNumber("--beta", "ADM momentum β in [0, 1] (default: the preset's, 0.95 for paper, 0.9 for reference)", SamplerDefaults.MinBeta, SamplerDefaults.MaxBeta);
+    public Option<double?> Beta { get; } = NullableNumber("--beta", $"ADM momentum β in [0, 1] (default: the preset's, {SamplerDefaults.PaperBeta} for paper, {SamplerDefaults.ReferenceBeta} for reference)", SamplerDefaults.MinBeta, SamplerDefaults.MaxBeta);
 
     /// <summary>--preset: paper or reference.</summary>
     public Option<string> Preset { get; } = new Option<string>("--preset")

@@ -46,10 +46,10 @@ public sealed class JobFlags
     public Option<string?> Preset { get; } = new("--preset") { Description = $"SPGD preset: paper | reference (default {SamplerDefaults.Preset})" };
 
     /// <summary><c>--lr η</c>: every task's learning rate.</summary>
-    public Option<double?> LearningRate { get; } = new("--lr") { Description = "SPGD learning rate of every task (default: per task, the paper's Table 5: inpainting 2.5, Gaussian deblur 1.5, motion deblur 1, SR×4 8; else 2.5)" };
+    public Option<double?> LearningRate { get; } = new("--lr") { Description = $"SPGD learning rate of every task (default: per task, the paper's Table 5: {TaskLearningRates.Describe()})" };
 
     /// <summary><c>--beta β</c>.</summary>
-    public Option<double?> Beta { get; } = new("--beta") { Description = "ADM momentum β in [0, 1] (default: the preset's, 0.95 for paper)" };
+    public Option<double?> Beta { get; } = new("--beta") { Description = $"ADM momentum β in [0, 1] (default: the preset's, {SamplerDefaults.PaperBeta} for paper, {SamplerDefaults.ReferenceBeta} for reference)" };
 
     /// <summary><c>--noise-sigma σ</c>.</summary>
     public Option<double?> NoiseSigma { get; } = new("--noise-sigma") { Description = $"Measurement noise σ_y of every task (default {SamplerDefaults.NoiseSigma})" };

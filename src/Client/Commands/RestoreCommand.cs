@@ -33,7 +33,7 @@ public static class RestoreCommand
         var output = CliOptions.OutputFile("--output", "Low-level form: where to write the restored x, .npy (not clipped)", required: false);
         var image = CliOptions.ExistingFile("--image", "Everyday form: a photo (PNG, JPEG, ...) to degrade and restore", required: false);
         var size = CliOptions.Integer("--size", "Everyday form: the photo is resized (short side) and centre-cropped to size×size", 16, 4096, defaultValue: 256);
-        var noise = new Option<double?>("--noise-sigma") { Description = "Everyday form: measurement noise σ_y (default: the paper's 0.01)" };
+        var noise = new Option<double?>("--noise-sigma") { Description = $"Everyday form: measurement noise σ_y (default: the paper's {SamplerDefaults.NoiseSigma})" };
         var outDir = CliOptions.OutputFile("--out", "Everyday form: folder for ground_truth.png, measurement.png/.npy, restored.png and metrics.json", required: false);
         var device = DeviceOption.Create();
         var command = new Command("restore", "Restore images with SPGD: from a measurement (.npy), or a photo degraded on the fly (--image)")
