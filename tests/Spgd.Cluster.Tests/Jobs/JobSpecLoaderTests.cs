@@ -91,7 +91,7 @@ public sealed class JobSpecLoaderTests
         Assert.Equal(256, spec.Dataset.ImageSize);
         Assert.True(spec.Save.Restored);
         Assert.True(spec.Save.ItemJson);
-        Assert.False(spec.Save.Measurements);
+        Assert.True(spec.Save.Measurements); // the report's ground truth and measurement columns
     }
 
     [Fact]

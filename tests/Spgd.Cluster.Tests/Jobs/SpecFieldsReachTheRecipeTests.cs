@@ -74,7 +74,7 @@ public sealed class SpecFieldsReachTheRecipeTests
         "tasks[0].sampler.dps_step_size" => ("dps", 0.5),
         "tasks[0].sampler.adm_scope" => ("spectral", "trajectory"),
         "save.restored" => ("spectral", false),
-        "save.measurements" => ("spectral", true),
+        "save.measurements" => ("spectral", false),
         "save.item_json" => ("spectral", false),
         "save.step_traces" => ("spectral", true),
         "metrics.lpips_weights" => ("spectral", "lpips.pth"),
