@@ -267,6 +267,7 @@ public static partial class JobSpecValidator
         string[] inpainting = ["inpainting_random", "inpainting_box"], blurs = ["gaussian_blur", "motion_blur"];
         Only(op.MaskFraction, "mask_fraction", ["inpainting_random"]);
         Only(op.BoxSize, "box_size", ["inpainting_box"]);
+        Only(op.BoxMargin, "box_margin", ["inpainting_box"]);
         Only(op.KernelSize, "kernel_size", blurs);
         Only(op.KernelStd, "kernel_std", ["gaussian_blur"]);
         Only(op.MotionIntensity, "motion_intensity", ["motion_blur"]);
@@ -278,6 +279,8 @@ public static partial class JobSpecValidator
 
         if (op.MaskFraction is { } f && !(f >= 0 && f < 1)) add(field + ".mask_fraction", $"{Num(f)} is out of range: expected [0, 1)");
         if (op.BoxSize is { } box && (box < 1 || box >= imageSize)) add(field + ".box_size", $"{box} is out of range: expected 1..{imageSize - 1} for {imageSize}x{imageSize} images");
+        if (op.BoxMargin is { } margin && (margin < 0 || 2 * margin >= imageSize))
+            add(field + ".box_margin", $"{margin} is out of range: expected 0..{(imageSize - 1) / 2} for {imageSize}x{imageSize} images");
         if (op.KernelSize is { } k && (k < 1 || k % 2 == 0 || k > 2 * imageSize - 1))
             add(field + ".kernel_size", $"{k} must be an odd number in 1..{2 * imageSize - 1}");
         if (op.KernelStd is { } std && !(std > 0 && std <= 100)) add(field + ".kernel_std", $"{Num(std)} is out of range: expected (0, 100]");

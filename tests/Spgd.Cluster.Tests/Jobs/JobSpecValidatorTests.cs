@@ -165,6 +165,8 @@ public sealed class JobSpecValidatorTests : IDisposable
             Only(Valid with { Dataset = new DatasetSpec { BlobPrefix = "datasets/ffhq/", ImageSize = 64 } }));
         Assert.StartsWith("metrics.lpips_weights: is not read from a spec", Only(Valid with { Metrics = new MetricsSpec { LpipsWeights = "w.pth" } }, new JobSpecValidationOptions { CheckFiles = false }));
         Assert.StartsWith("save.restored: false is not supported", Only(Valid with { Save = new OutputSpec { Restored = false } }));
+        Assert.StartsWith("tasks[0].operator.box_margin: does not apply to task 'gaussian_blur'",
+            Only(Valid with { Tasks = [new TaskSpec { Name = "gaussian_blur", Operator = new OperatorParams { BoxMargin = 4 } }] }));
         Assert.StartsWith("protocol: unknown protocol 'spgd-celeba': expected one of spgd-ffhq, spgd-imagenet", Only(Valid with { Protocol = "spgd-celeba" }));
     }
 
