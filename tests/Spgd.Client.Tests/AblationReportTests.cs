@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using Spgd.Client.Commands;
-using Spgd.Grains.Sweeps;
+using Spgd.Contracts.Jobs;
+using Spgd.Contracts.Recipes;
+using Spgd.Grains.Restoration;
 using Spgd.Contracts.Sweeps;
 using Spgd.Core.Denoising;
 using Spgd.Core.Diagnostics;
@@ -24,6 +26,11 @@ public class AblationReportTests(ITestOutputHelper output)
 {
     private const string Task = TaskNames.InpaintingRandom;
 
+    private static readonly JobDefinition Job = new()
+    {
+        Dataset = new DatasetRef(), Model = new ModelRef(), Tasks = [new TaskSettings { Name = Task }], Sampler = new SamplerParams { LearningRate = 1.0 },
+    };
+
     [Fact]
     public void WarmupTimesAdmAblationReportsTheStoredNumbers()
     {
@@ -38,7 +45,7 @@ public class AblationReportTests(ITestOutputHelper output)
         foreach (var item in SweepExpander.Expand(sweep, images.Select(Path.GetFileNameWithoutExtension).ToList()!, [Task], runs: 1))
         {
             using var clean = ImageIO.Load(images.Single(f => Path.GetFileNameWithoutExtension(f) == item.ImageId), 64);
-            var options = GridPointOptions.ToSpgdOptions(item.Point, new SpgdOptions { LearningRate = 1.0 });
+            var options = CoreSettings.ToSampler(RecipeResolver.Resolve(Job, Job.Tasks[0], item.Point));
             var seed = ItemSeed.Derive(7, item.ImageId, item.Task, item.Run);
             using var trace = new StepTrace(clean);
             using var result = restorer.Restore(new RestorationRequest(clean, new OperatorSettings(Task, 0.05), options, seed), trace.OnStep, diagnostics: trace);

@@ -49,7 +49,8 @@ public sealed class RealRestorationTests
                 var clean = SpectralGaussianPrior.Default.Sample(1, 64, ItemSeed.Derive(0, imageId, "spectral-demo", 0)).clamp(-1, 1);
                 var seed = ItemSeed.Derive(definition.Seed, imageId, task.Name, 0);
                 using var direct = new Restorer(SpectralGaussianPrior.Default, CPU)
-                    .Restore(new RestorationRequest(clean, new OperatorSettings(task.Name), new SpgdOptions { Steps = 4, Warmup = 2 }, seed));
+                    .Restore(new RestorationRequest(clean, new OperatorSettings(task.Name),
+                        new SpgdOptions { Steps = 4, Warmup = 2, LearningRate = TaskLearningRates.For(task.Name) }, seed));
                 var expected = ImageIO.EncodePng(direct.Restored.clamp(-1, 1));
                 var actual = cluster.Store.Bytes(ItemKeys.RestoredPng("real-a", itemId));
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"{itemId}: restored PNG differs from Core's");
@@ -69,7 +70,7 @@ public sealed class RealRestorationTests
         var bytes = File.ReadAllBytes(good[0]);
         File.WriteAllBytes(Path.Combine(dir, "truncated.png"), bytes[..200]);
         File.WriteAllBytes(Path.Combine(dir, "corrupt.png"), Enumerable.Range(0, 4096).Select(i => (byte)(i * 37)).ToArray());
-        File.WriteAllText(Path.Combine(dir, "notes.txt"), "not an image");
+        File.WriteAllText(Path.Combine(dir, "notes.txt"), "not an image"); // skipped (named in the manifest), not an item
 
         await using var cluster = await StartAsync();
         var definition = TestJobs.Demo(images: 1, taskCount: 1, steps: 4, warmup: 2) with
@@ -88,6 +89,7 @@ public sealed class RealRestorationTests
         Assert.Equal(2, summary.Psnr!.Count);
         Assert.Equal(["inpainting_random/corrupt-run0", "inpainting_random/truncated-run0"],
             summary.Failures.Select(f => f.ItemId).Order());
+        Assert.Contains("\"notes.txt\"", cluster.Store.Text(ItemKeys.Manifest("real-d")));
         foreach (var failure in summary.Failures)
         {
             Assert.Contains(failure.ItemId.Split('/')[1].Replace("-run0", ""), failure.Reason);

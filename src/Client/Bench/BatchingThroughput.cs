@@ -93,7 +93,7 @@ public static class BatchingThroughput
         Dataset = new DatasetRef { Kind = DatasetKind.SpectralDemo, Count = items, Size = size, Label = "spectral demo" },
         Model = new ModelRef { Kind = "spectral-gaussian" },
         Tasks = [new TaskSettings { Name = task }],
-        Sampler = new SamplerSettings { Steps = steps, Warmup = inner },
+        Sampler = new SamplerParams { Steps = steps, Warmup = inner },
     };
 
     private static async Task<JobStatus> RunJobAsync(IClusterClient client, string id, JobDefinition d, CancellationToken ct)

@@ -95,7 +95,7 @@ public static class OrchestrationBench
         Dataset = new DatasetRef { Kind = DatasetKind.SpectralDemo, Count = items, Size = size, Label = "spectral demo" },
         Model = new ModelRef { Kind = "spectral-gaussian" },
         Tasks = [new TaskSettings { Name = task }],
-        Sampler = new SamplerSettings { Steps = steps, Warmup = inner },
+        Sampler = new SamplerParams { Steps = steps, Warmup = inner },
     };
 
     // What CoreWorkItemRunner does per item (load, restore, clamp, metrics, PNG written), without Orleans.
@@ -103,8 +103,9 @@ public static class OrchestrationBench
     {
         Directory.CreateDirectory(outDir);
         var task = d.Tasks[0];
-        var op = CoreSettings.ToOperator(task);
-        var sampler = CoreSettings.ToSampler(d.Sampler);
+        var recipe = Contracts.Recipes.RecipeResolver.Resolve(d, task, null);
+        var op = CoreSettings.ToOperator(recipe);
+        var sampler = CoreSettings.ToSampler(recipe);
         var restorer = new Restorer(SpectralGaussianPrior.Default, CPU);
         using var metrics = MetricSetMetrics.Create(null, null);
         void RunItem(int i)

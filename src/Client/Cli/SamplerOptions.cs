@@ -16,14 +16,16 @@ public sealed class SamplerOptions
     /// <summary>--warmup: warm-up iterations N per outer step.</summary>
     public Option<int> Warmup { get; } = CliOptions.Integer("--warmup", "Warm-up (likelihood) iterations N per outer step; one network evaluation each", 1, Spgd.Contracts.Jobs.JobSpecValidator.MaxWarmup, defaultValue: Defaults.Warmup);
 
-    /// <summary>--lr: learning rate of the first outer step.</summary>
-    public Option<double> LearningRate { get; } = CliOptions.Number("--lr", "Learning rate of the first outer step", 0, exclusiveMin: true, defaultValue: Defaults.LearningRate);
+    /// <summary>--lr: learning rate of the first outer step (default: the task's, <see cref="TaskLearningRates"/>).</summary>
+    public Option<double?> LearningRate { get; } = CliOptions.OptionalNumber("--lr",
+        $"Learning rate of the first outer step (default: the task's, the paper's Table 5: {TaskLearningRates.Describe()})",
+        0, exclusiveMin: true);
 
     /// <summary>--lr-min-ratio: fraction of lr the decay approaches.</summary>
     public Option<double> LrMinRatio { get; } = CliOptions.Number("--lr-min-ratio", "Fraction of --lr the linear decay approaches at the last step", 0, 1, exclusiveMin: true, defaultValue: Defaults.LrMinRatio);
 
     /// <summary>--beta: ADM momentum (default: the preset's).</summary>
-    public Option<double?> Beta { get; } = CliOptions.OptionalNumber("--beta", "ADM momentum β in [0, 1) (default: 0.95 for paper, 0.9 for reference)", 0, 1, exclusiveMax: true);
+    public Option<double?> Beta { get; } = CliOptions.OptionalNumber("--beta", $"ADM momentum β in [0, 1] (default: the preset's, {SamplerDefaults.PaperBeta} for paper, {SamplerDefaults.ReferenceBeta} for reference)", SamplerDefaults.MinBeta, SamplerDefaults.MaxBeta);
 
     /// <summary>--preset: paper or reference.</summary>
     public Option<string> Preset { get; } = new Option<string>("--preset")
@@ -66,12 +68,12 @@ public sealed class SamplerOptions
         });
     }
 
-    /// <summary>The sampler settings the options describe.</summary>
-    public SpgdOptions Create(ParseResult parse) => new()
+    /// <summary>The sampler settings the options describe for <paramref name="task"/> (whose learning rate is the default).</summary>
+    public SpgdOptions Create(ParseResult parse, string task) => new()
     {
         Steps = parse.GetValue(Steps),
         Warmup = parse.GetValue(Warmup),
-        LearningRate = parse.GetValue(LearningRate),
+        LearningRate = parse.GetValue(LearningRate) ?? TaskLearningRates.For(task),
         LrMinRatio = parse.GetValue(LrMinRatio),
         Beta = parse.GetValue(Beta),
         Preset = parse.GetValue(Preset) == "reference" ? SpgdPreset.Reference : SpgdPreset.Paper,

@@ -8,7 +8,7 @@ internal static class NonlinearBlurFlags
     /// <summary>Task parameters per task name; throws (one line) when nonlinear_blur lacks its checkpoint or size, or another task gets it.</summary>
     public static Func<string, IReadOnlyDictionary<string, string>> Parameters(IReadOnlyList<string> tasks, string? blurModel, int size)
     {
-        var blur = tasks.Any(t => KnownTasks.TryNormalize(t) == NonlinearBlurSpec.Task);
+        var blur = tasks.Any(t => TaskNames.TryNormalize(t) == NonlinearBlurSpec.Task);
         if (!blur)
         {
             if (blurModel is not null) throw new ArgumentException($"--blur-model applies only to --task {NonlinearBlurSpec.Task}.");
@@ -20,6 +20,6 @@ internal static class NonlinearBlurFlags
         if (size < 128 || size % 128 != 0)
             throw new ArgumentException($"--task {NonlinearBlurSpec.Task} needs images whose side is a multiple of 128 (--size 256), got {size}.");
         var parameters = new Dictionary<string, string> { [NonlinearBlurSpec.CheckpointParameter] = Path.GetFullPath(blurModel) };
-        return name => KnownTasks.TryNormalize(name) == NonlinearBlurSpec.Task ? parameters : new Dictionary<string, string>();
+        return name => TaskNames.TryNormalize(name) == NonlinearBlurSpec.Task ? parameters : new Dictionary<string, string>();
     }
 }

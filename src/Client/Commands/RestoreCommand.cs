@@ -33,7 +33,7 @@ public static class RestoreCommand
         var output = CliOptions.OutputFile("--output", "Low-level form: where to write the restored x, .npy (not clipped)", required: false);
         var image = CliOptions.ExistingFile("--image", "Everyday form: a photo (PNG, JPEG, ...) to degrade and restore", required: false);
         var size = CliOptions.Integer("--size", "Everyday form: the photo is resized (short side) and centre-cropped to size×size", 16, 4096, defaultValue: 256);
-        var noise = CliOptions.OptionalNumber("--noise-sigma", "Everyday form: measurement noise σ_y (default: the SPGD configuration's, 0.05 or 0.01 by task)", 0);
+        var noise = CliOptions.OptionalNumber("--noise-sigma", $"Everyday form: measurement noise σ_y (default: the paper's {SamplerDefaults.NoiseSigma})", 0);
         var outDir = CliOptions.OutputFile("--out", "Everyday form: folder for ground_truth.png, measurement.png/.npy, restored.png and metrics.json", required: false);
         var device = DeviceOption.Create();
         var command = new Command("restore", "Restore images with SPGD: from a measurement (.npy), or a photo degraded on the fly (--image)")
@@ -50,12 +50,12 @@ public static class RestoreCommand
         {
             var dev = DeviceOption.Resolve(parse.GetValue(device)!);
             using var cancel = CancelOnCtrlC();
-            var options = samplerOptions.Create(parse);
+            var options = samplerOptions.Create(parse, parse.GetValue(operatorOptions.Task)!);
             IDenoiser CreateDenoiser() => denoiserOptions.Create(parse, dev);
             if (parse.GetValue(image) is { } photo)
             {
                 var everyday = new Everyday(photo, parse.GetValue(size), parse.GetValue(outDir)!, parse.GetValue(operatorOptions.Seed));
-                var settings = operatorOptions.Settings(parse, parse.GetValue(noise) ?? OperatorSettings.SpgdConfigNoiseSigma(parse.GetValue(operatorOptions.Task)!));
+                var settings = operatorOptions.Settings(parse, parse.GetValue(noise) ?? SamplerDefaults.NoiseSigma);
                 return RestorePhoto(everyday, settings, options, CreateDenoiser, () => lpipsOptions.Create(parse, dev), dev, cancel.Token);
             }
             return RestoreMeasurement(parse, operatorOptions, parse.GetValue(measurement)!, parse.GetValue(xStart)!, parse.GetValue(output)!,

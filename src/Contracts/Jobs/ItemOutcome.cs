@@ -80,4 +80,7 @@ public sealed record ItemOutcome
 
     /// <summary>The grid point's label (the table row) for an item of a sweep; null without a sweep.</summary>
     [Id(15)] public string? Method { get; init; }
+
+    /// <summary>The settings the item ran with (algorithm, T, N, β, lr and its decay, σ_y, operator parameters, preset, their sources).</summary>
+    [Id(16)] public Recipes.TaskRecipe? Recipe { get; init; }
 }

@@ -22,11 +22,8 @@ public sealed record JobDefinition
     /// <summary>Seed from which every item seed is derived.</summary>
     [Id(4)] public ulong Seed { get; init; }
 
-    /// <summary>Sampler settings shared by all items.</summary>
-    [Id(5)] public SamplerSettings Sampler { get; init; } = new();
-
-    /// <summary>Method label for the evaluation table (row name), e.g. <c>SPGD (paper)</c>.</summary>
-    [Id(6)] public string Method { get; init; } = "SPGD";
+    /// <summary>Sampler settings of every task, where the task does not set its own (<see cref="Recipes.RecipeResolver"/>).</summary>
+    [Id(5)] public SamplerParams Sampler { get; init; } = new();
 
     /// <summary>
     /// The sweep's grid points (<see cref="Sweeps.SweepExpander.Points"/>), or null for a job without a sweep. With a grid,
@@ -40,6 +37,9 @@ public sealed record JobDefinition
 
     /// <summary>The spec as submitted (YAML), stored as the job folder's <c>spec.yaml</c>; null when built from flags.</summary>
     [Id(9)] public string? SpecText { get; init; }
+
+    /// <summary>The paper's protocol whose settings fill what the job leaves unset (<see cref="Spgd.Vocabulary.Protocol"/>), or null.</summary>
+    [Id(10)] public string? Protocol { get; init; }
 }
 
 /// <summary>Kind of data set source.</summary>
@@ -121,50 +121,15 @@ public sealed record TaskSettings
     /// <summary>Canonical task name, e.g. <c>inpainting_random</c>.</summary>
     [Id(0)] public required string Name { get; init; }
 
-    /// <summary>Measurement noise standard deviation (in [-1, 1] image units).</summary>
-    [Id(1)] public double NoiseSigma { get; init; } = 0.05;
+    /// <summary>Measurement noise σ_y (in [-1, 1] image units); null takes the protocol's or the default.</summary>
+    [Id(1)] public double? NoiseSigma { get; init; }
 
     /// <summary>Task-specific parameters (e.g. <c>scale</c>, <c>kernel_std</c>) as invariant strings.</summary>
     [Id(2)] public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Sampler settings of this task; null uses the job's.</summary>
-    [Id(3)] public SamplerSettings? Sampler { get; init; }
+    /// <summary>Sampler settings of this task; what it leaves null comes from the job's (<see cref="JobDefinition.Sampler"/>).</summary>
+    [Id(3)] public SamplerParams? Sampler { get; init; }
 
     /// <summary>Best-of-K per image in the summaries (K ≤ runs); null = mean over runs.</summary>
     [Id(4)] public int? BestOf { get; init; }
-}
-
-/// <summary>Sampler settings (SPGD), mirrored from Core's options so clients need no TorchSharp.</summary>
-[GenerateSerializer, Immutable]
-public sealed record SamplerSettings
-{
-    /// <summary>Outer steps T.</summary>
-    [Id(0)] public int Steps { get; init; } = 30;
-
-    /// <summary>Warm-up iterations N per outer step.</summary>
-    [Id(1)] public int Warmup { get; init; } = 5;
-
-    /// <summary>Learning rate; null keeps Core's default.</summary>
-    [Id(2)] public double? LearningRate { get; init; }
-
-    /// <summary>ADM β; null keeps Core's default.</summary>
-    [Id(3)] public double? Beta { get; init; }
-
-    /// <summary><c>paper</c> or <c>reference</c>.</summary>
-    [Id(4)] public string Preset { get; init; } = "paper";
-
-    /// <summary>Final learning-rate ratio; null keeps Core's default.</summary>
-    [Id(5)] public double? LrMinRatio { get; init; }
-
-    /// <summary>DiffStateGrad threshold τ; null switches the projection off.</summary>
-    [Id(6)] public double? DiffStateGradTau { get; init; }
-
-    /// <summary>DiffStateGrad period; null keeps Core's default.</summary>
-    [Id(7)] public int? DiffStateGradPeriod { get; init; }
-
-    /// <summary>σ_max of the schedule; null keeps Core's default.</summary>
-    [Id(8)] public double? SigmaMax { get; init; }
-
-    /// <summary>σ_min of the schedule; null keeps Core's default.</summary>
-    [Id(9)] public double? SigmaMin { get; init; }
 }

@@ -37,4 +37,10 @@ public sealed record JobSpec
     /// images × tasks × runs, each grid point a table row. Keys left out keep each task's own sampler setting.
     /// </summary>
     [Id(8)] public Sweeps.SamplerSweep? Sweep { get; init; }
+
+    /// <summary>
+    /// The paper's protocol by name (<c>spgd-ffhq</c>, <c>spgd-imagenet</c>): Table 1's T, N, β, σ_y and Table 5's learning
+    /// rate per task for every setting the spec leaves out; anything the spec states overrides it.
+    /// </summary>
+    [Id(9)] public string? Protocol { get; init; }
 }

@@ -38,6 +38,8 @@ public static class JobSpecMapper
                 Precision = m.Precision?.Trim().ToLowerInvariant(),
             };
 
+        var protocol = spec.Protocol is null ? null : Protocol.Find(spec.Protocol)
+            ?? throw new ArgumentException($"protocol: '{spec.Protocol}' is not known: expected one of {Protocol.Names}");
         return new JobDefinition
         {
             Dataset = dataset,
@@ -45,41 +47,33 @@ public static class JobSpecMapper
             Tasks = spec.Tasks.Select(t => new TaskSettings
             {
                 Name = t.Name!,
-                NoiseSigma = t.Operator.NoiseSigma ?? 0.05,
+                NoiseSigma = t.Operator.NoiseSigma,
                 Parameters = Parameters(t.Operator, Resolve),
-                Sampler = Sampler(t.Sampler),
+                Sampler = t.Sampler,
                 BestOf = t.BestOf,
             }).ToList(),
             Runs = spec.Runs,
             Seed = spec.Seed,
             Save = spec.Save,
-            Grid = spec.Sweep is { } sweep ? Grid(sweep, spec.Tasks) : null,
+            Grid = spec.Sweep is { } sweep ? Grid(sweep, spec.Tasks, protocol) : null,
+            Protocol = protocol?.Name,
         };
     }
 
     // One grid for the whole job (one row per point): a key the sweep leaves out takes the tasks' own setting, which
-    // therefore must agree across tasks, or two tasks would put different settings under the same row label.
-    private static IReadOnlyList<Sweeps.GridPoint> Grid(Sweeps.SamplerSweep sweep, IReadOnlyList<TaskSpec> tasks)
+    // therefore must agree across tasks, or two tasks would put different settings under the same row label. The
+    // learning rate is the exception: left out of the sweep, each task keeps its own (resolved per task), as the
+    // paper's tables give each task its own rate.
+    private static IReadOnlyList<Sweeps.GridPoint> Grid(Sweeps.SamplerSweep sweep, IReadOnlyList<TaskSpec> tasks, Protocol? protocol)
     {
-        var bases = tasks.Select(t => Sweeps.SweepBasis.From(t.Sampler)).Distinct().ToList();
+        var bases = tasks.Select(t => Sweeps.SweepBasis.From(t.Sampler, protocol) with { LearningRate = null }).Distinct().ToList();
         var points = bases.Select(b => Sweeps.SweepExpander.Points(sweep, b)).ToList();
         for (var i = 1; i < points.Count; i++)
             if (!points[i].SequenceEqual(points[0]))
                 throw new NotSupportedException(
                     "sweep: the tasks' own sampler settings give different grids (a setting the sweep leaves out differs between tasks); " +
                     "put that setting into the sweep or make it equal for every task.");
-        return points.Count > 0 ? points[0] : Sweeps.SweepExpander.Points(sweep);
-    }
-
-    private static SamplerSettings Sampler(SamplerParams p)
-    {
-        var defaults = new SamplerSettings();
-        return new SamplerSettings
-        {
-            Steps = p.Steps ?? defaults.Steps, Warmup = p.Warmup ?? defaults.Warmup, LearningRate = p.LearningRate, Beta = p.Beta,
-            Preset = p.Preset ?? defaults.Preset, LrMinRatio = p.LrMinRatio, DiffStateGradTau = p.DiffStateGradTau,
-            DiffStateGradPeriod = p.DiffStateGradPeriod, SigmaMax = p.SigmaMax, SigmaMin = p.SigmaMin,
-        };
+        return points.Count > 0 ? points[0] : Sweeps.SweepExpander.Points(sweep, Sweeps.SweepBasis.From(new SamplerParams(), protocol));
     }
 
     private static Dictionary<string, string> Parameters(OperatorParams op, Func<string?, string?> resolve)
@@ -88,6 +82,7 @@ public static class JobSpecMapper
         void Add(string key, IFormattable? value) { if (value is not null) parameters[key] = value.ToString(null, CultureInfo.InvariantCulture); }
         Add("mask_fraction", op.MaskFraction);
         Add("box_size", op.BoxSize);
+        Add("box_margin", op.BoxMargin);
         Add("kernel_size", op.KernelSize);
         Add("kernel_std", op.KernelStd);
         Add("motion_intensity", op.MotionIntensity);

@@ -23,5 +23,5 @@ public sealed record JobSpecValidationOptions
     };
 
     /// <summary>File extensions counted as images.</summary>
-    public static IReadOnlyList<string> ImageExtensions { get; } = [".png", ".jpg", ".jpeg", ".bmp"];
+    public static IReadOnlyList<string> ImageExtensions => ImageFiles.Extensions;
 }

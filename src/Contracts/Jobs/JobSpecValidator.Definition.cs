@@ -13,11 +13,11 @@ public static partial class JobSpecValidator
         ValidateRuns(definition.Runs, Add);
         ValidateImageSize(definition.Dataset.Size, Add);
         if (definition.Dataset.Kind == DatasetKind.SpectralDemo) ValidateBuiltinCount(definition.Dataset.Count, Add);
-        ValidateSampler(AsParams(definition.Sampler), "sampler", Add);
+        ValidateSampler(definition.Sampler, "sampler", Add);
         for (var i = 0; i < definition.Tasks.Count; i++)
         {
             var task = definition.Tasks[i];
-            if (task.Sampler is { } sampler) ValidateSampler(AsParams(sampler), $"tasks[{i}].sampler", Add);
+            if (task.Sampler is { } sampler) ValidateSampler(sampler, $"tasks[{i}].sampler", Add);
             if (task.BestOf is { } k) ValidateBestOf(k, definition.Runs, $"tasks[{i}]", Add);
         }
         return problems;
@@ -49,10 +49,4 @@ public static partial class JobSpecValidator
     {
         if (k < 1 || k > runs) add(field + ".best_of", $"{k} is out of range: expected 1..runs ({runs}); best of K needs at least K runs per image");
     }
-
-    private static SamplerParams AsParams(SamplerSettings s) => new()
-    {
-        Steps = s.Steps, Warmup = s.Warmup, LearningRate = s.LearningRate, LrMinRatio = s.LrMinRatio, Beta = s.Beta, Preset = s.Preset,
-        DiffStateGradTau = s.DiffStateGradTau, DiffStateGradPeriod = s.DiffStateGradPeriod, SigmaMax = s.SigmaMax, SigmaMin = s.SigmaMin,
-    };
 }

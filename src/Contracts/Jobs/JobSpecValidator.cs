@@ -10,7 +10,7 @@ namespace Spgd.Contracts.Jobs;
 public static partial class JobSpecValidator
 {
     /// <summary>Bounds that keep jobs sane.</summary>
-    public const int MaxSteps = 1000, MaxWarmup = 1000, MaxRuns = 1000, MinImageSize = 8, MaxImageSize = 1024, MaxBuiltinCount = 100_000;
+    public const int MaxSteps = SamplerDefaults.MaxSteps, MaxWarmup = SamplerDefaults.MaxWarmup, MaxRuns = 1000, MinImageSize = 8, MaxImageSize = 1024, MaxBuiltinCount = 100_000;
 
     /// <summary>Every problem of <paramref name="spec"/> (empty when it is valid).</summary>
     public static IReadOnlyList<string> Validate(JobSpec spec, JobSpecValidationOptions? options = null)
@@ -24,10 +24,20 @@ public static partial class JobSpecValidator
             Add("job_id", $"'{id}' is not a valid id: use 1-64 letters, digits, '.', '_' or '-', not starting with '.'");
         ValidateRuns(spec.Runs, Add);
 
+        if (spec.Protocol is { } protocol && Protocol.Find(protocol) is null)
+            Add("protocol", $"unknown protocol '{protocol}': expected one of {Protocol.Names}");
+        // Accepted by the schema but not run by the cluster: refused, never silently ignored.
+        if (spec.Metrics.LpipsWeights is not null)
+            Add("metrics.lpips_weights", "is not read from a spec: the silos load LPIPS weights from their own settings (SPGD_LPIPS_VGG, SPGD_LPIPS_LIN; spgd run --lpips-vgg/--lpips-lin); remove it");
+        if (spec.Metrics.VggWeights is not null)
+            Add("metrics.vgg_weights", "is not read from a spec: the silos load LPIPS weights from their own settings (SPGD_LPIPS_VGG, SPGD_LPIPS_LIN); remove it");
+        if (!spec.Save.Restored) Add("save.restored", "false is not supported: every item stores its restored image (the report and spgd results read it)");
+        if (!spec.Save.ItemJson) Add("save.item_json", "false is not supported: every item stores its record (resuming and reconciling a job read it)");
+
         ValidateDataset(spec.Dataset, options, Add);
         ValidateModel(spec.Model, spec.Dataset.ImageSize, options, Add);
 
-        if (spec.Tasks.Count == 0) Add("tasks", $"at least one task is required; valid tasks: {KnownTasks.Describe()}");
+        if (spec.Tasks.Count == 0) Add("tasks", $"at least one task is required; valid tasks: {TaskNames.Describe()}");
         var labels = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < spec.Tasks.Count; i++)
         {
@@ -35,7 +45,9 @@ public static partial class JobSpecValidator
             var field = $"tasks[{i}]";
             var canonical = ValidateTaskName(task.Name, field, Add);
             var label = task.Label ?? canonical;
-            if (task.Label is not null && !SafeName().IsMatch(task.Label))
+            if (task.Label is not null && canonical is not null && !string.Equals(task.Label, canonical, StringComparison.OrdinalIgnoreCase))
+                Add(field + ".label", $"'{task.Label}' is not supported: a job's results are stored under the canonical task name ('{canonical}'), and a task runs once per job");
+            else if (task.Label is not null && !SafeName().IsMatch(task.Label))
                 Add(field + ".label", $"'{task.Label}' is not a valid folder name: use 1-64 letters, digits, '.', '_' or '-'");
             else if (label is not null)
             {
@@ -49,6 +61,19 @@ public static partial class JobSpecValidator
         }
         if (spec.Sweep is { } sweep)
         {
+            // A task's setting that the sweep also lists would be overridden at every grid point: refuse it.
+            for (var i = 0; i < spec.Tasks.Count; i++)
+            {
+                var s = spec.Tasks[i].Sampler;
+                foreach (var (key, own, swept) in new (string, object?, object?)[]
+                {
+                    ("sampler", s.Sampler, sweep.Samplers), ("steps", s.Steps, sweep.Steps), ("warmup", s.Warmup, sweep.Warmup),
+                    ("lr", s.LearningRate, sweep.LearningRate), ("beta", s.Beta, sweep.Beta), ("preset", s.Preset, sweep.Preset),
+                    ("adm", s.Adm, sweep.Adm), ("diffstategrad_tau", s.DiffStateGradTau, sweep.DiffStateGradTau), ("dps_step_size", s.DpsStepSize, sweep.DpsStepSize),
+                    ("adm_scope", s.AdmScope, sweep.AdmScope),
+                })
+                    if (own is not null && swept is not null) Add($"tasks[{i}].sampler.{key}", $"the sweep lists {key}, which sets it at every grid point; remove it here");
+            }
             // SweepExpander's messages already read "sweep.<key>[i]: <value> <why>".
             problems.AddRange(Sweeps.SweepExpander.Problems(sweep));
             if (sweep.Warmup?.FirstOrDefault(n => n > MaxWarmup) is { } n and > 0) Add("sweep.warmup", $"{n} is out of range: expected 1..{MaxWarmup}");
@@ -129,6 +154,7 @@ public static partial class JobSpecValidator
         if (dataset.BlobPrefix is { } prefix)
         {
             if (BlobPathProblem(prefix) is { } problem) add("dataset.blob_prefix", $"'{prefix}' {problem}");
+            else add("dataset.blob_prefix", "data sets under a blob prefix are not run by the cluster yet: use dataset.folder or dataset.builtin");
             if (dataset.BlobContainer is { } container && !ContainerName().IsMatch(container))
                 add("dataset.blob_container", $"'{container}' is not a valid container name: 3-63 lowercase letters, digits and single hyphens");
             return;
@@ -210,7 +236,9 @@ public static partial class JobSpecValidator
         }
         if (model.Checkpoint is null == (model.CheckpointBlob is null))
             add("model", "a UNet needs exactly one of checkpoint (a local file) or checkpoint_blob (a blob in the job store)");
-        if (model.CheckpointBlob is { } blob && BlobPathProblem(blob) is { } problem) add("model.checkpoint_blob", $"'{blob}' {problem}");
+        if (model.CheckpointBlob is { } blob)
+            add("model.checkpoint_blob", BlobPathProblem(blob) is { } problem ? $"'{blob}' {problem}"
+                : "checkpoints in blob storage are not loaded by the silos yet: give checkpoint, a file visible to the compute silos");
         if (options.CheckFiles)
         {
             RequireFile(model.Config, "model.config", options, add);
@@ -222,14 +250,14 @@ public static partial class JobSpecValidator
     {
         if (string.IsNullOrWhiteSpace(name))
         {
-            add(field + ".name", $"missing; valid tasks: {KnownTasks.Describe()}");
+            add(field + ".name", $"missing; valid tasks: {TaskNames.Describe()}");
             return null;
         }
-        var canonical = KnownTasks.TryNormalize(name);
+        var canonical = TaskNames.TryNormalize(name);
         if (canonical is not null) return canonical;
         add(field + ".name", name.Trim().Equals("inpainting", StringComparison.OrdinalIgnoreCase)
             ? "'inpainting' is ambiguous: use 'inpainting_random' or 'inpainting_box'"
-            : $"unknown task '{name}'; valid tasks: {KnownTasks.Describe()}");
+            : $"unknown task '{name}'; valid tasks: {TaskNames.Describe()}");
         return null;
     }
 
@@ -245,6 +273,7 @@ public static partial class JobSpecValidator
         string[] inpainting = ["inpainting_random", "inpainting_box"], blurs = ["gaussian_blur", "motion_blur"];
         Only(op.MaskFraction, "mask_fraction", ["inpainting_random"]);
         Only(op.BoxSize, "box_size", ["inpainting_box"]);
+        Only(op.BoxMargin, "box_margin", ["inpainting_box"]);
         Only(op.KernelSize, "kernel_size", blurs);
         Only(op.KernelStd, "kernel_std", ["gaussian_blur"]);
         Only(op.MotionIntensity, "motion_intensity", ["motion_blur"]);
@@ -257,6 +286,8 @@ public static partial class JobSpecValidator
 
         if (op.MaskFraction is { } f && !(f >= 0 && f < 1)) add(field + ".mask_fraction", $"{Num(f)} is out of range: expected [0, 1)");
         if (op.BoxSize is { } box && (box < 1 || box >= imageSize)) add(field + ".box_size", $"{box} is out of range: expected 1..{imageSize - 1} for {imageSize}x{imageSize} images");
+        if (op.BoxMargin is { } margin && (margin < 0 || 2 * margin >= imageSize))
+            add(field + ".box_margin", $"{margin} is out of range: expected 0..{(imageSize - 1) / 2} for {imageSize}x{imageSize} images");
         if (op.KernelSize is { } k && (k < 1 || k % 2 == 0 || k > 2 * imageSize - 1))
             add(field + ".kernel_size", $"{k} must be an odd number in 1..{2 * imageSize - 1}");
         if (op.KernelStd is { } std && !(std > 0 && std <= 100)) add(field + ".kernel_std", $"{Num(std)} is out of range: expected (0, 100]");
@@ -278,7 +309,9 @@ public static partial class JobSpecValidator
         if (s.Warmup is { } warmup && warmup is < 1 or > MaxWarmup) add(field + ".warmup", $"{warmup} is out of range: expected 1..{MaxWarmup} (network evaluations per step)");
         if (s.LearningRate is { } lr && !(lr > 0 && double.IsFinite(lr))) add(field + ".lr", $"{Num(lr)} must be a finite number > 0");
         if (s.LrMinRatio is { } ratio && !(ratio > 0 && ratio <= 100)) add(field + ".lr_min_ratio", $"{Num(ratio)} is out of range: expected (0, 100]");
-        if (s.Beta is { } beta && !(beta >= 0 && beta < 1)) add(field + ".beta", $"{Num(beta)} is out of range: expected [0, 1)");
+        if (s.Beta is { } beta && !(beta >= SamplerDefaults.MinBeta && beta <= SamplerDefaults.MaxBeta)) add(field + ".beta", $"{Num(beta)} is out of range: expected [0, 1]");
+        if (s.AdmScope is { } scope && !AdmScopes.IsKnown(scope))
+            add(field + ".adm_scope", $"unknown ADM scope '{scope}': expected {string.Join(" or ", AdmScopes.All)}");
         if (s.Preset is { } preset && !SamplerParams.Presets.Contains(preset.Trim().ToLowerInvariant()))
             add(field + ".preset", $"unknown preset '{preset}': expected {string.Join(" or ", SamplerParams.Presets)}");
         if (s.DiffStateGradTau is { } tau && !(tau > 0 && tau <= 1)) add(field + ".diffstategrad_tau", $"{Num(tau)} is out of range: expected (0, 1]");
@@ -292,6 +325,31 @@ public static partial class JobSpecValidator
         if (s.DpsStepSize is { } zeta && !(zeta >= 0 && double.IsFinite(zeta))) add(field + ".dps_step_size", $"{Num(zeta)} must be a finite number >= 0");
         if (s.SigmaMax is { } hi && s.SigmaMin is { } lo && hi > 0 && lo > 0 && lo >= hi)
             add(field + ".sigma_min", $"{Num(lo)} must be smaller than sigma_max {Num(hi)}");
+
+        // A setting the chosen algorithm does not use would be accepted and silently ignored: refuse it instead.
+        var algorithm = s.Sampler?.Trim().ToLowerInvariant() ?? Sweeps.SamplerKinds.Spgd;
+        void NotFor(object? value, string key, string why) { if (value is not null) add($"{field}.{key}", why); }
+        if (algorithm == Sweeps.SamplerKinds.Dps)
+        {
+            const string dps = "does not apply to sampler dps (one likelihood step of dps_step_size per outer step)";
+            NotFor(s.Warmup, "warmup", dps); NotFor(s.LearningRate, "lr", dps); NotFor(s.LrMinRatio, "lr_min_ratio", dps);
+            NotFor(s.Beta, "beta", dps); NotFor(s.Preset, "preset", dps); NotFor(s.Adm, "adm", dps); NotFor(s.AdmScope, "adm_scope", dps);
+            NotFor(s.DiffStateGradTau, "diffstategrad_tau", dps); NotFor(s.DiffStateGradPeriod, "diffstategrad_period", dps);
+            return;
+        }
+        NotFor(s.DpsStepSize, "dps_step_size", $"only applies to sampler dps (this task runs {algorithm})");
+        var adm = algorithm != Sweeps.SamplerKinds.Plain && (s.Adm ?? SamplerDefaults.Adm(s.Preset ?? SamplerDefaults.Preset));
+        if (algorithm == Sweeps.SamplerKinds.Plain)
+        {
+            const string plain = "does not apply to sampler plain (SPGD with N = 1 and no ADM)";
+            NotFor(s.Warmup, "warmup", plain); NotFor(s.Adm, "adm", plain); NotFor(s.Preset, "preset", plain);
+        }
+        if (!adm)
+        {
+            var why = algorithm == Sweeps.SamplerKinds.Plain ? "has no effect: sampler plain runs without ADM"
+                : "has no effect without ADM (set adm: true, or preset: paper)";
+            NotFor(s.Beta, "beta", why); NotFor(s.AdmScope, "adm_scope", why);
+        }
     }
 
     internal static void RequireFile(string? path, string field, JobSpecValidationOptions options, Action<string, string> add)

@@ -45,4 +45,6 @@ public sealed record OperatorParams
 
     /// <summary>nonlinear_blur: a .npy kernel code used instead of the reference's <c>np.random.seed(0)</c> draw.</summary>
     [Id(13)] public string? KernelCode { get; init; }
+    /// <summary>Margin of the inpainting box from the image edges, in pixels.</summary>
+    [Id(14)] public int? BoxMargin { get; init; }
 }

@@ -7,8 +7,11 @@ public sealed record OutputSpec
     /// <summary>The restored image as PNG. Default true.</summary>
     [Id(0)] public bool Restored { get; init; } = true;
 
-    /// <summary>The (noisy) measurement as PNG where it is an image. Default false.</summary>
-    [Id(1)] public bool Measurements { get; init; }
+    /// <summary>
+    /// The ground truth and the (noisy) measurement as PNGs where it is an image, for the report's image grids.
+    /// Default true (two small PNGs per item), so every report row shows them.
+    /// </summary>
+    [Id(1)] public bool Measurements { get; init; } = true;
 
     /// <summary>A JSON record per item (seed, metrics, timings). Default true.</summary>
     [Id(2)] public bool ItemJson { get; init; } = true;

@@ -1,11 +1,14 @@
 namespace Spgd.Contracts.Jobs;
 
-/// <summary>SPGD sampler settings of a task; <c>null</c> means the sampler's default (see Core's SpgdOptions).</summary>
+/// <summary>
+/// Sampler settings as a spec (a task's <c>sampler:</c>) or the CLI gives them; <c>null</c> means "not set here", resolved
+/// by <see cref="Recipes.RecipeResolver"/> (task, job, protocol, then <see cref="SamplerDefaults"/>).
+/// </summary>
 [GenerateSerializer]
 public sealed record SamplerParams
 {
     /// <summary>Valid presets.</summary>
-    public static IReadOnlyList<string> Presets { get; } = ["paper", "reference"];
+    public static IReadOnlyList<string> Presets => SamplerPresets.All;
 
     /// <summary>Outer (denoising) steps T.</summary>
     [Id(0)] public int? Steps { get; init; }
@@ -20,7 +23,7 @@ public sealed record SamplerParams
     /// <summary>Final learning rate as a fraction of <see cref="LearningRate"/>.</summary>
     [Id(3)] public double? LrMinRatio { get; init; }
 
-    /// <summary>ADM momentum β in [0, 1).</summary>
+    /// <summary>ADM momentum β in [0, 1].</summary>
     [Id(4)] public double? Beta { get; init; }
 
     /// <summary><c>paper</c> (steps with the ADM-smoothed gradient) or <c>reference</c> (as the official code).</summary>
@@ -48,4 +51,7 @@ public sealed record SamplerParams
 
     /// <summary>DPS likelihood step size ζ.</summary>
     [Id(12)] public double? DpsStepSize { get; init; }
+
+    /// <summary>ADM's momentum: <c>warmup</c> (reset at each outer step, the paper) or <c>trajectory</c> (carried across outer steps).</summary>
+    [Id(13)] public string? AdmScope { get; init; }
 }

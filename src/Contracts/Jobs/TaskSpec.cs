@@ -4,7 +4,7 @@ namespace Spgd.Contracts.Jobs;
 [GenerateSerializer]
 public sealed record TaskSpec
 {
-    /// <summary>Task name, canonical or alias (see <see cref="KnownTasks"/>).</summary>
+    /// <summary>Task name, canonical or alias (see <see cref="TaskNames"/>).</summary>
     [Id(0)] public string? Name { get; init; }
 
     /// <summary>Name of the task's output folder; the canonical task name when absent (set it to run one task twice).</summary>

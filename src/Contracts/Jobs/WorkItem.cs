@@ -15,6 +15,7 @@ namespace Spgd.Contracts.Jobs;
 /// <param name="Attempt">Attempt number, 1-based; a re-dispatch gets a larger one.</param>
 /// <param name="Settings">The job's shared settings (data set, model, sampler, task parameters).</param>
 /// <param name="Point">The sweep's grid point whose sampler settings the item runs; null for a job without a sweep.</param>
+/// <param name="Recipe">What the item runs, resolved once by the job (<see cref="Recipes.RecipeResolver"/>); the worker only translates it.</param>
 [GenerateSerializer, Immutable]
 public sealed record WorkItem(
     [property: Id(0)] string JobId,
@@ -27,4 +28,5 @@ public sealed record WorkItem(
     [property: Id(7)] int Run,
     [property: Id(8)] int Attempt,
     [property: Id(9)] JobDefinition Settings,
-    [property: Id(10)] Sweeps.GridPoint? Point = null);
+    [property: Id(10)] Sweeps.GridPoint? Point = null,
+    [property: Id(11)] Recipes.TaskRecipe? Recipe = null);

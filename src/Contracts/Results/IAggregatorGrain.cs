@@ -25,7 +25,8 @@ public interface IAggregatorGrain : IGrainWithStringKey
     /// <summary>Writes <c>summary.json</c> and <c>metrics.csv</c> for the task; returns the summary written.</summary>
     /// <param name="manifestDigest">The job's manifest digest, named in the summary.</param>
     /// <param name="bestOf">Best-of-K per image (by PSNR) instead of the mean over runs; null for the mean.</param>
-    Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null);
+    /// <param name="recipe">The settings the cell ran with, recorded in the summary (its label names the method).</param>
+    Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null, Recipes.TaskRecipe? recipe = null);
 
     /// <summary>Forgets every record (the job was replaced) and clears the persisted state.</summary>
     Task ResetAsync();

@@ -60,4 +60,7 @@ public sealed record TaskSummary
 
     /// <summary>K when each image's value is its best of K runs (by PSNR); null = mean over runs.</summary>
     [Id(12)] public int? BestOf { get; init; }
+
+    /// <summary>The settings this cell's items ran with (one recipe per task and grid point).</summary>
+    [Id(13)] public Recipes.TaskRecipe? Recipe { get; init; }
 }

@@ -15,6 +15,7 @@ namespace Spgd.Contracts.Sweeps;
 /// <param name="Adm">Whether ADM shapes the warm-up steps (false for DPS).</param>
 /// <param name="DiffStateGradTau">DiffStateGrad τ, or null when off.</param>
 /// <param name="DpsStepSize">ζ for DPS; null otherwise (or for the default).</param>
+/// <param name="AdmScope">Where ADM's momentum lives (<see cref="AdmScopes"/>; warmup without ADM).</param>
 [GenerateSerializer, Immutable]
 public sealed record GridPoint(
     [property: Id(0)] string Label,
@@ -27,7 +28,8 @@ public sealed record GridPoint(
     [property: Id(7)] string? Preset,
     [property: Id(8)] bool Adm,
     [property: Id(9)] double? DiffStateGradTau,
-    [property: Id(10)] double? DpsStepSize)
+    [property: Id(10)] double? DpsStepSize,
+    [property: Id(11)] string AdmScope = SamplerDefaults.AdmScope)
 {
     /// <summary>Network (denoiser) evaluations per restored image: T·N for SPGD, T for DPS.</summary>
     public long NetworkEvaluationsPerImage => Sampler == SamplerKinds.Dps ? Steps : (long)Steps * Warmup;

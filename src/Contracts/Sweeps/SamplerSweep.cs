@@ -21,10 +21,10 @@ public sealed record SamplerSweep
     /// <summary>Warm-up iterations N per outer step (SPGD).</summary>
     [JsonPropertyName("warmup")] [Id(2)] public List<int>? Warmup { get; init; }
 
-    /// <summary>Learning rates lr (SPGD); null elements keep the default (2.5).</summary>
+    /// <summary>Learning rates lr (SPGD); null elements keep each task's (its own, the protocol's, or Table 5's).</summary>
     [JsonPropertyName("lr")] [Id(3)] public List<double?>? LearningRate { get; init; }
 
-    /// <summary>ADM momenta β (SPGD with ADM); null elements take the preset's (paper 0.95, reference 0.9).</summary>
+    /// <summary>ADM momenta β (SPGD with ADM); null elements take the preset's.</summary>
     [JsonPropertyName("beta")] [Id(4)] public List<double?>? Beta { get; init; }
 
     /// <summary>Presets, <c>paper</c> or <c>reference</c> (SPGD).</summary>
@@ -36,6 +36,9 @@ public sealed record SamplerSweep
     /// <summary>DiffStateGrad τ values (SPGD); a null element is "projection off".</summary>
     [JsonPropertyName("diffstategrad_tau")] [Id(7)] public List<double?>? DiffStateGradTau { get; init; }
 
-    /// <summary>DPS step sizes ζ; null elements keep the default (1.0).</summary>
+    /// <summary>DPS step sizes ζ; null elements keep the default.</summary>
     [JsonPropertyName("dps_step_size")] [Id(8)] public List<double?>? DpsStepSize { get; init; }
+
+    /// <summary>ADM scopes (SPGD with ADM): <c>warmup</c> (reset at each outer step) or <c>trajectory</c> (carried across them).</summary>
+    [JsonPropertyName("adm_scope")] [Id(9)] public List<string>? AdmScope { get; init; }
 }

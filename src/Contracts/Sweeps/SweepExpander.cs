@@ -10,13 +10,13 @@ namespace Spgd.Contracts.Sweeps;
 /// A preset only chooses defaults (β, ADM on/off): points record them resolved, with preset paper, so a reference point
 /// and the paper point with the same β and ADM are one point. Labels always name the sampler, and for SPGD N and ADM on/off (with β when on); every other setting appears only when
 /// it takes more than one value among the sweep's points of that sampler, so fixed settings do not clutter the table
-/// while two distinct points never share a label. Defaults mirror Core's <c>SpgdOptions</c>: β 0.95 (paper) or 0.9
-/// (reference), ADM on for paper and off for reference.
+/// while two distinct points never share a label. Defaults are <see cref="SamplerDefaults"/>'s: β per preset, ADM on for
+/// paper and off for reference.
 /// </remarks>
 public static class SweepExpander
 {
-    private const string Paper = "paper";
-    private const string Reference = "reference";
+    private const string Paper = SamplerPresets.Paper;
+    private const string Reference = SamplerPresets.Reference;
 
     /// <summary>Every problem with <paramref name="sweep"/>, each naming the list, the index, the value and what is expected.</summary>
     public static IReadOnlyList<string> Problems(SamplerSweep sweep)
@@ -34,11 +34,12 @@ public static class SweepExpander
         Each("steps", sweep.Steps, t => t >= 1 ? null : "must be >= 1");
         Each("warmup", sweep.Warmup, n => n >= 1 ? null : "must be >= 1");
         Each("lr", sweep.LearningRate, lr => lr is null || (lr > 0 && double.IsFinite(lr.Value)) ? null : "must be > 0 and finite");
-        Each("beta", sweep.Beta, b => b is null || (b >= 0 && b < 1) ? null : "must be in [0, 1)");
+        Each("beta", sweep.Beta, b => b is null || (b >= SamplerDefaults.MinBeta && b <= SamplerDefaults.MaxBeta) ? null : "must be in [0, 1]");
         Each("preset", sweep.Preset, p => p?.Trim().ToLowerInvariant() is Paper or Reference ? null : "is not a preset (expected paper or reference)");
         Each("adm", sweep.Adm, _ => null);
         Each("diffstategrad_tau", sweep.DiffStateGradTau, t => t is null || (t > 0 && t <= 1) ? null : "must be in (0, 1] (or null for off)");
         Each("dps_step_size", sweep.DpsStepSize, z => z is null || (z >= 0 && double.IsFinite(z.Value)) ? null : "must be >= 0 and finite");
+        Each("adm_scope", sweep.AdmScope, s => AdmScopes.IsKnown(s) ? null : $"is not an ADM scope (expected {string.Join(" or ", AdmScopes.All)})");
         return problems;
     }
 
@@ -55,7 +56,7 @@ public static class SweepExpander
         var basisProblems = Problems(new SamplerSweep
         {
             Samplers = [b.Sampler], Steps = [b.Steps], Warmup = [b.Warmup], LearningRate = [b.LearningRate], Beta = [b.Beta],
-            Preset = [b.Preset], Adm = [b.Adm], DiffStateGradTau = [b.DiffStateGradTau], DpsStepSize = [b.DpsStepSize],
+            Preset = [b.Preset], Adm = [b.Adm], DiffStateGradTau = [b.DiffStateGradTau], DpsStepSize = [b.DpsStepSize], AdmScope = [b.AdmScope],
         });
         if (basisProblems.Count > 0) throw new ArgumentException("invalid sweep basis: " + string.Join("; ", basisProblems), nameof(basis));
 
@@ -69,10 +70,12 @@ public static class SweepExpander
                                 foreach (var adm in sweep.Adm ?? [b.Adm])
                                     foreach (var tau in sweep.DiffStateGradTau ?? [b.DiffStateGradTau])
                                         foreach (var zeta in sweep.DpsStepSize ?? [b.DpsStepSize])
-                                        {
-                                            var s = Canonical(sampler.Trim().ToLowerInvariant(), steps, warmup, lr, beta, preset.Trim().ToLowerInvariant(), adm, tau, zeta);
-                                            if (!settings.Contains(s)) settings.Add(s);
-                                        }
+                                            foreach (var scope in sweep.AdmScope ?? [b.AdmScope])
+                                            {
+                                                var s = Canonical(sampler.Trim().ToLowerInvariant(), steps, warmup, lr, beta, preset.Trim().ToLowerInvariant(), adm, tau, zeta,
+                                                    scope.Trim().ToLowerInvariant());
+                                                if (!settings.Contains(s)) settings.Add(s);
+                                            }
 
         return settings.Select(s => Named(s, settings.Where(o => o.Sampler == s.Sampler).ToList())).ToList();
     }
@@ -101,9 +104,10 @@ public static class SweepExpander
     }
 
     /// <summary>A grid point's settings with defaults resolved and settings its sampler ignores cleared.</summary>
-    private sealed record Settings(string Sampler, int Steps, int Warmup, double? LearningRate, double? Beta, string? Preset, bool Adm, double? Tau, double? Zeta);
+    private sealed record Settings(string Sampler, int Steps, int Warmup, double? LearningRate, double? Beta, string? Preset, bool Adm, double? Tau, double? Zeta,
+        string Scope = SamplerDefaults.AdmScope);
 
-    private static Settings Canonical(string sampler, int steps, int warmup, double? lr, double? beta, string preset, bool? adm, double? tau, double? zeta)
+    private static Settings Canonical(string sampler, int steps, int warmup, double? lr, double? beta, string preset, bool? adm, double? tau, double? zeta, string scope)
     {
         switch (sampler)
         {
@@ -114,9 +118,10 @@ public static class SweepExpander
                 return new Settings(SamplerKinds.Spgd, steps, 1, lr, null, Paper, false, tau, null);
             default:
                 var useAdm = adm ?? preset == Paper;
-                var effectiveBeta = useAdm ? beta ?? (preset == Paper ? 0.95 : 0.9) : (double?)null;
+                var effectiveBeta = useAdm ? beta ?? SamplerDefaults.Beta(preset) : (double?)null;
                 // Once ADM and β are resolved the presets run the same algorithm, so the point records paper.
-                return new Settings(SamplerKinds.Spgd, steps, warmup, lr, effectiveBeta, Paper, useAdm, tau, null);
+                // Without ADM there is no momentum to keep, so the scope is moot.
+                return new Settings(SamplerKinds.Spgd, steps, warmup, lr, effectiveBeta, Paper, useAdm, tau, null, useAdm ? scope : SamplerDefaults.AdmScope);
         }
     }
 
@@ -131,7 +136,7 @@ public static class SweepExpander
         {
             Add("DPS", "dps");
             if (Varies(p => p.Steps)) Add($"T={s.Steps}", $"t{s.Steps}");
-            if (s.Zeta is not null || Varies(p => p.Zeta)) Add($"ζ={Format(s.Zeta ?? 1.0)}", $"z{Format(s.Zeta ?? 1.0)}");
+            if (s.Zeta is not null || Varies(p => p.Zeta)) Add($"ζ={Format(s.Zeta ?? SamplerDefaults.DpsStepSize)}", $"z{Format(s.Zeta ?? SamplerDefaults.DpsStepSize)}");
         }
         else
         {
@@ -141,11 +146,12 @@ public static class SweepExpander
             if (Varies(p => p.LearningRate)) Add($"lr={(s.LearningRate is { } lr ? Format(lr) : "default")}", $"lr{(s.LearningRate is { } l ? Format(l) : "default")}");
             if (s.Adm) Add($"β={Format(s.Beta!.Value)} ADM", $"b{Format(s.Beta!.Value)}-adm");
             else Add("no ADM", "noadm");
+            if (s.Adm && s.Scope == AdmScopes.Trajectory) Add("across steps", "traj");
             if (s.Tau is { } tau) Add($"DSG τ={Format(tau)}", $"dsg{Format(tau)}");
             else if (Varies(p => p.Tau)) Add("no DSG", "nodsg");
         }
         return new GridPoint(string.Join(' ', label), string.Join('-', key), s.Sampler, s.Steps, s.Warmup, s.LearningRate, s.Beta,
-            s.Sampler == SamplerKinds.Dps ? null : s.Preset, s.Adm, s.Tau, s.Zeta);
+            s.Sampler == SamplerKinds.Dps ? null : s.Preset, s.Adm, s.Tau, s.Zeta, s.Scope);
     }
 
     private static string Format<T>(T value) => value switch

@@ -43,7 +43,7 @@ public sealed record RestoreBenchmark(IDenoiser? Denoiser, IReadOnlyList<string>
         var results = new List<RestoreTiming>();
         foreach (var task in Tasks.Select(TaskNames.Normalize))
         {
-            var request = new RestorationRequest(clean, new OperatorSettings(task, OperatorSettings.SpgdConfigNoiseSigma(task)), sampler, Seed);
+            var request = new RestorationRequest(clean, new OperatorSettings(task), sampler, Seed);
             long evaluations = 0;
             var timing = TimingSummary.Measure(() =>
             {

@@ -5,11 +5,9 @@ namespace Spgd.Core.Operators;
 /// </summary>
 /// <param name="Task">Task name; canonical or a reference alias (see <see cref="TaskNames"/>).</param>
 /// <param name="NoiseSigma">
-/// Measurement noise σ_y (in [-1, 1] image units). Default 0.05, the value of every DPS configuration and of
-/// SPGD's box inpainting, HDR, phase retrieval and nonlinear blur; SPGD's own configurations use 0.01 for super-resolution,
-/// the blurs and random inpainting (<see cref="SpgdConfigNoiseSigma"/>).
+/// Measurement noise σ_y (in [-1, 1] image units). Default <see cref="SamplerDefaults.NoiseSigma"/>, the paper's 0.01.
 /// </param>
-public sealed record OperatorSettings(string Task, double NoiseSigma = 0.05)
+public sealed record OperatorSettings(string Task, double NoiseSigma = SamplerDefaults.NoiseSigma)
 {
     /// <summary>
     /// Fraction of pixels that random inpainting drops (floor(H·W·fraction) pixels are zeroed). Default 0.8, the
@@ -55,13 +53,6 @@ public sealed record OperatorSettings(string Task, double NoiseSigma = 0.05)
 
     /// <summary>The canonical task name (throws for unknown names, listing the valid ones).</summary>
     public string CanonicalTask => TaskNames.Normalize(Task);
-
-    /// <summary>σ_y of the SPGD repository's task configuration (config/task/*.yaml) for a task.</summary>
-    public static double SpgdConfigNoiseSigma(string task) => TaskNames.Normalize(task) switch
-    {
-        TaskNames.InpaintingBox or TaskNames.PhaseRetrieval or TaskNames.Hdr or TaskNames.NonlinearBlur => 0.05,
-        _ => 0.01,
-    };
 
     /// <summary>Every problem with these settings (empty when valid), each naming the setting, its value and what is expected.</summary>
     public IReadOnlyList<string> Problems()

@@ -12,7 +12,7 @@ public sealed class EdmSchedule
 
     /// <summary>Builds the schedule of <paramref name="steps"/> outer steps.</summary>
     /// <exception cref="ArgumentOutOfRangeException">steps &lt; 1, σ_min not in (0, σ_max], or ρ not positive.</exception>
-    public EdmSchedule(int steps, double sigmaMax = 100, double sigmaMin = 0.1, double rho = 7)
+    public EdmSchedule(int steps, double sigmaMax = SamplerDefaults.SigmaMax, double sigmaMin = SamplerDefaults.SigmaMin, double rho = 7)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 1);
         if (!(sigmaMin > 0) || !(sigmaMax >= sigmaMin) || !double.IsFinite(sigmaMax))

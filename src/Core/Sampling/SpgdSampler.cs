@@ -76,10 +76,12 @@ public sealed class SpgdSampler : IPosteriorSampler
         using var tracker = _diagnostics is null ? null : new GradientTracker(_diagnostics);
         var x = xStart.detach();
         long runEvaluations = 0;
+        Tensor? carried = null; // ADM's smoothed gradient across outer steps (AdmAcrossSteps only)
         for (var i = 0; i < _schedule.Steps; i++)
         {
             using var stepScope = NewDisposeScope();
-            var next = OuterStep(i, x, y, op, ct, ref runEvaluations, out var refined, out var x0Hat, out var loss);
+            var next = OuterStep(i, x, y, op, ct, ref runEvaluations, ref carried, out var refined, out var x0Hat, out var loss);
+            if (carried is not null) carried = stepScope.MoveToOuter(carried);
             tracker?.Observe(i, _schedule.Sigmas[i], refined - x, next - refined);
             onStep?.Invoke(new SamplerStep(i, _schedule.Sigmas[i], x0Hat, loss, next, refined, _schedule.Steps, runEvaluations));
             // Free x_t now rather than at the end of the run, so memory stays flat over T.
@@ -90,7 +92,7 @@ public sealed class SpgdSampler : IPosteriorSampler
         return runScope.MoveToOuter(x);
     }
 
-    private Tensor OuterStep(int i, Tensor xt, Tensor y, ForwardOperator op, CancellationToken ct, ref long runEvaluations,
+    private Tensor OuterStep(int i, Tensor xt, Tensor y, ForwardOperator op, CancellationToken ct, ref long runEvaluations, ref Tensor? carried,
         out Tensor refined, out Tensor x0Hat, out double loss)
     {
         var sigma = _schedule.Sigmas[i];
@@ -99,7 +101,9 @@ public sealed class SpgdSampler : IPosteriorSampler
         var adm = Options.EffectiveAdm;
         var project = Options.DiffStateGradTau is not null && i % Options.DiffStateGradPeriod == 0;
         DiffStateGradProjector? projector = null;
-        Tensor? smoothed = null;
+        // The paper resets the momentum at each outer step; the trajectory ablation starts from the previous step's.
+        var across = adm && Options.AdmAcrossSteps;
+        Tensor? smoothed = across ? carried : null;
         var x = xt;
         Tensor score = null!;
         x0Hat = null!;
@@ -146,6 +150,7 @@ public sealed class SpgdSampler : IPosteriorSampler
                 }
             }
             refined = x;
+            if (across) carried = smoothed;
             return x + score * _schedule.StepFactors[i] * 0.5;
         }
         finally

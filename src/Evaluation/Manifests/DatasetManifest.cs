@@ -67,6 +67,9 @@ public sealed class DatasetManifest
     /// <summary>Where the images were read (folder or blob prefix); informational, not part of the digest.</summary>
     public string? Source { get; init; }
 
+    /// <summary>Files of the source folder that are not images and were skipped (not failed); not part of the digest.</summary>
+    public IReadOnlyList<string> Skipped { get; init; } = [];
+
     /// <summary>SHA-256 (hex) of the canonical text of the format tag, model and entries (see remarks).</summary>
     public string Digest => digest ??= Hash(Canonical(includeModel: true));
 

@@ -3,8 +3,9 @@ namespace Spgd.Evaluation.Manifests;
 /// <summary>Which files count as images, and the evaluation order of their names.</summary>
 public static class ImageFileNames
 {
-    /// <summary>Extensions (lower case, with the dot) of the image files a data set folder is scanned for.</summary>
-    public static IReadOnlyList<string> Extensions { get; } = [".png", ".jpg", ".jpeg"];
+    /// <summary>Extensions (lower case, with the dot) of the image files a data set folder is scanned for: the
+    /// vocabulary's, so the manifest and the job's listing agree.</summary>
+    public static IReadOnlyList<string> Extensions => Spgd.Vocabulary.ImageFiles.Extensions;
 
     /// <summary>Whether <paramref name="name"/> has an image extension (case-insensitive) and is not hidden.</summary>
     public static bool IsImage(string name)

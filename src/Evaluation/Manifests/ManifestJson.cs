@@ -36,6 +36,9 @@ public static class ManifestJson
             json.WriteString("dataDigest", manifest.DataDigest);
             WriteOptional(json, "split", manifest.Split);
             WriteOptional(json, "source", manifest.Source);
+            json.WriteStartArray("skipped");
+            foreach (var name in manifest.Skipped) json.WriteStringValue(name);
+            json.WriteEndArray();
             json.WriteString("softwareVersion", manifest.SoftwareVersion);
             json.WriteString("model", manifest.Model);
             json.WritePropertyName("spec");
@@ -105,6 +108,8 @@ public static class ManifestJson
             Seeds = seeds,
             Split = OptionalString(root, "split"),
             Source = OptionalString(root, "source"),
+            Skipped = root.TryGetProperty("skipped", out var sk) && sk.ValueKind == JsonValueKind.Array
+                ? sk.EnumerateArray().Select(e => e.GetString()!).ToList() : [],
         };
         var recorded = Field(root, "digest").GetString();
         if (recorded != manifest.Digest)

@@ -1,3 +1,4 @@
+using Spgd.Contracts.Recipes;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -66,13 +67,14 @@ internal sealed class AggregatorGrain(
 
     public Task<TaskSummary> GetSummaryAsync() => Task.FromResult(Summarize());
 
-    public async Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null)
+    public async Task<TaskSummary> WriteReportsAsync(string? manifestDigest = null, int? bestOf = null, TaskRecipe? recipe = null)
     {
         await FlushAsync();
         // One statistics path for the table and summary.json: the evaluation library (bootstrap intervals, run spread,
         // best-of-K), so the two can never disagree.
         var statistics = Statistics(manifestDigest, bestOf);
         var summary = Summarize(statistics) with { ManifestDigest = manifestDigest, BestOf = bestOf };
+        if (recipe is not null) summary = summary with { Recipe = recipe, Method = recipe.Label };
         var document = JsonSerializer.SerializeToNode(summary, ItemJson.Options)!.AsObject();
         document["statistics"] = JsonSerializer.SerializeToNode(statistics, ItemJson.Options);
         var folder = ItemKeys.CellFolder(summary.JobId, summary.Task, summary.PointKey);
@@ -99,7 +101,8 @@ internal sealed class AggregatorGrain(
         return new TaskSummary
         {
             JobId = job, Task = task, Count = items.Count, Succeeded = succeeded.Count, PointKey = pointKey,
-            Method = pointKey is null ? null : items.Select(o => o.Method).FirstOrDefault(m => m is not null),
+            Method = items.Select(o => o.Method).FirstOrDefault(m => m is not null),
+            Recipe = items.Select(o => o.Recipe).FirstOrDefault(r => r is not null),
             NetworkEvaluationsPerImage = succeeded.Count == 0 ? null : succeeded.Average(o => (double)o.NetworkEvaluations),
             Psnr = Stats(statistics[EvaluationMetric.Psnr]),
             Ssim = Stats(statistics[EvaluationMetric.Ssim]),

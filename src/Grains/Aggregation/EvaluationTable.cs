@@ -14,9 +14,12 @@ public sealed record EvaluationTable(string Dataset, IReadOnlyList<string> Tasks
     public static EvaluationTable Build(string dataset, string method, IReadOnlyList<TaskSummary> summaries) =>
         Build(dataset, [(method, summaries)]);
 
-    /// <summary>One row per method (grid point of a sweep), in the given order; columns are the first row's tasks.</summary>
+    /// <summary>
+    /// One row per method (grid point of a sweep, or the tasks run by one method), in the given order; columns are
+    /// every row's tasks in first-seen order (a row leaves blank the tasks it did not run).
+    /// </summary>
     public static EvaluationTable Build(string dataset, IReadOnlyList<(string Method, IReadOnlyList<TaskSummary> Summaries)> rows) =>
-        new(dataset, rows.Count == 0 ? [] : rows[0].Summaries.Select(s => s.Task).ToList(),
+        new(dataset, rows.SelectMany(r => r.Summaries).Select(s => s.Task).Distinct().ToList(),
             rows.Select(r => new EvaluationRow(r.Method, r.Summaries
                 .Select(s => new EvaluationCell(s.Task, s.Psnr, s.Ssim, s.Lpips, s.Count, s.Succeeded, s.NetworkEvaluationsPerImage)).ToList())).ToList())
         {

@@ -9,9 +9,9 @@ public sealed record DatasetImage(string Id, string Source);
 
 /// <summary>
 /// Lists the images of a data set once, when the job starts; the job persists the listing so that a
-/// resumed job never sees a different set. Every non-hidden file of a folder with an image extension
-/// (<see cref="Evaluation.Manifests.ImageFileNames"/>, as the manifest counts them) is an item; one that does not
-/// decode becomes a failed item with its reason rather than silently vanishing. Other files (notes, READMEs) are not images.
+/// resumed job never sees a different set. A folder's non-hidden files with an image extension or signature
+/// (<see cref="ImageFiles"/>) are the images; a file among them that does not decode becomes a failed item with its
+/// reason rather than silently vanishing. Other files are listed by <see cref="Skipped"/> (the manifest names them).
 /// </summary>
 public static class DatasetCatalog
 {
@@ -34,7 +34,7 @@ public static class DatasetCatalog
                     : Directory.EnumerateFiles(dataset.Path)
                         .Select(Path.GetFileName)
                         .OfType<string>()
-                        .Where(Evaluation.Manifests.ImageFileNames.IsImage)
+                        .Where(n => !n.StartsWith('.') && ImageFiles.IsCandidate(Path.Combine(dataset.Path, n)))
                         .Order(StringComparer.Ordinal)
                         .ToList();
                 if (dataset.StartIndex is not null || dataset.EndIndex is not null)
@@ -46,7 +46,7 @@ public static class DatasetCatalog
 
                 if (dataset.Count > 0) files = files.Take(dataset.Count).ToList();
                 if (files.Count == 0)
-                    throw new InvalidDataException($"Data set folder '{dataset.Path}' contains no image files ({string.Join(", ", Evaluation.Manifests.ImageFileNames.Extensions)}).");
+                    throw new InvalidDataException($"Data set folder '{dataset.Path}' contains no image files ({string.Join(", ", ImageFiles.Extensions)}).");
                 var stems = files.GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal)
                     .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
                 return files.Select(f =>
@@ -57,6 +57,16 @@ public static class DatasetCatalog
             default:
                 throw new ArgumentOutOfRangeException(nameof(dataset), dataset.Kind, "Unknown data set kind.");
         }
+    }
+
+    /// <summary>The non-hidden files of a folder data set that are not images (none for the demo or a named split).</summary>
+    public static IReadOnlyList<string> Skipped(DatasetRef dataset)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        if (dataset.Kind != DatasetKind.Folder || dataset.Split is not null || dataset.Path is null || !Directory.Exists(dataset.Path)) return [];
+        return Directory.EnumerateFiles(dataset.Path).Select(Path.GetFileName).OfType<string>()
+            .Where(n => !n.StartsWith('.') && !ImageFiles.IsCandidate(Path.Combine(dataset.Path, n)))
+            .Order(StringComparer.Ordinal).ToList();
     }
 
     // A named split is an exact list in its own order: a missing file refuses the job (the exception lists them).

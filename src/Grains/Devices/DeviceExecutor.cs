@@ -313,7 +313,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         var outcome = new ItemOutcome
         {
             JobId = item.JobId, Index = item.Index, ItemId = item.ItemId, Task = item.Task, ImageId = item.ImageId,
-            Run = item.Run, Attempt = item.Attempt, Silo = _siloName, Device = _options.Device ?? "", Method = item.Point?.Label,
+            Run = item.Run, Attempt = item.Attempt, Silo = _siloName, Device = _options.Device ?? "", Method = item.Recipe?.Label ?? item.Point?.Label,
+            Recipe = item.Recipe,
             Seconds = seconds,
         };
         outcome = result switch

@@ -1,6 +1,6 @@
 using Spgd.Contracts.Jobs;
 using Spgd.Grains.Restoration;
-using Spgd.Grains.Sweeps;
+using Spgd.Contracts.Recipes;
 
 namespace Spgd.Grains.Jobs;
 
@@ -16,19 +16,19 @@ internal static class JobDefinitionChecks
     {
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{jobId}' has no tasks.");
         JobSpecValidator.ThrowIfInvalid(definition);
-        var tasks = definition.Tasks.Select(t => t with { Name = Core.Operators.TaskNames.Normalize(t.Name) }).ToList();
+        var tasks = definition.Tasks.Select(t => t with { Name = TaskNames.Normalize(t.Name) }).ToList();
         var duplicate = tasks.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"Task {duplicate.Key} is listed twice.");
-        foreach (var task in tasks) CoreSettings.ToOperator(task);
-        CoreSettings.ToSampler(definition.Sampler);
-        foreach (var task in tasks.Where(t => t.Sampler is not null)) CoreSettings.ToSampler(task.Sampler!);
         if (definition.Grid is { } grid)
         {
             if (grid.Count == 0) throw new ArgumentException("The sweep's grid has no points.");
             if (grid.Select(p => p.Key).Distinct().Count() != grid.Count) throw new ArgumentException("Two grid points share a storage key.");
-            foreach (var point in grid)
-                foreach (var task in tasks)
-                    GridPointOptions.ToSpgdOptions(point, CoreSettings.ToSampler(task.Sampler ?? definition.Sampler));
+        }
+        // Every (task, grid point) resolved once, and checked by Core's own rules before any item runs.
+        foreach (var recipe in RecipeResolver.ResolveAll(definition with { Tasks = tasks }))
+        {
+            CoreSettings.ToOperator(recipe);
+            CoreSettings.ToSampler(recipe);
         }
 
         return definition with { Tasks = tasks };

@@ -52,16 +52,19 @@ public sealed class JobItemIndex(string jobId, JobDefinition definition, IReadOn
     public WorkItem BuildItem(int index, int attempt)
     {
         var (task, image, run, point) = Decompose(index);
-        return new WorkItem(jobId, index, ItemIdOf(index), task, imageIds[image], image, imageSources[image], run, attempt, definition, point);
+        return new WorkItem(jobId, index, ItemIdOf(index), task, imageIds[image], image, imageSources[image], run, attempt, definition, point,
+            JobRecipes.For(definition).Of(task, point));
     }
 
     /// <summary>The outcome the job records for an item it declares failed (its attempts spent).</summary>
     public ItemOutcome DeclaredFailure(int index, int attempt, string error)
     {
         var (task, image, run, point) = Decompose(index);
+        var recipe = JobRecipes.For(definition).Of(task, point);
         return new ItemOutcome
         {
-            JobId = jobId, Index = index, ItemId = ItemIdOf(index), Task = task, ImageId = imageIds[image], Run = run, Method = point?.Label,
+            JobId = jobId, Index = index, ItemId = ItemIdOf(index), Task = task, ImageId = imageIds[image], Run = run, Method = recipe.Label,
+            Recipe = recipe,
             Attempt = attempt, Kind = OutcomeKind.FailedTransient, Error = error,
         };
     }

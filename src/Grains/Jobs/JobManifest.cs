@@ -49,6 +49,7 @@ internal static class JobManifest
             Seeds = seeds,
             Split = dataset.Split,
             Source = dataset.Kind == DatasetKind.Folder ? dataset.Path : "builtin spectral-demo",
+            Skipped = DatasetCatalog.Skipped(dataset),
         };
     }
 

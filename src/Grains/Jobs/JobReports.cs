@@ -88,9 +88,14 @@ internal sealed class JobReports(string jobId, JobDefinitionState job, IGrainFac
         var rows = new List<(string Method, IReadOnlyList<TaskSummary> Summaries)>();
         foreach (var point in (IReadOnlyList<GridPoint?>?)Definition.Grid ?? [null])
         {
-            var summaries = new List<TaskSummary>();
-            foreach (var task in Definition.Tasks) summaries.Add(await AggregatorOf(task.Name, point).WriteReportsAsync(job.ManifestDigest, task.BestOf));
-            rows.Add((point?.Label ?? MethodLabel, summaries));
+            var summaries = new List<(string Label, TaskSummary Summary)>();
+            foreach (var task in Definition.Tasks)
+            {
+                var recipe = Recipes.Of(task.Name, point);
+                summaries.Add((recipe.Label, await AggregatorOf(task.Name, point).WriteReportsAsync(job.ManifestDigest, task.BestOf, recipe)));
+            }
+            // A row names what ran: the grid point, or (without a sweep) the method of the tasks under it.
+            foreach (var group in summaries.GroupBy(s => s.Label)) rows.Add((group.Key, group.Select(s => s.Summary).ToList()));
         }
 
         var table = EvaluationTable.Build(Definition.Dataset.Label, rows) with { ManifestDigest = job.ManifestDigest };
@@ -106,13 +111,14 @@ internal sealed class JobReports(string jobId, JobDefinitionState job, IGrainFac
             IReadOnlyList<DeviceLoad> devices = [];
             try { devices = await grains.GetGrain<IDeviceRegistryGrain>(0).GetLoadsAsync(); }
             catch (Exception e) { logger.LogDebug(e, "Job {Job}: device registry unavailable for facts.json", jobId); }
-            foreach (var (name, content) in JobFolderFiles.Build(Definition, MethodLabel, devices))
+            var methods = string.Join("; ", Definition.Tasks.Select(t => Recipes.Of(t.Name, null).Label).Distinct());
+            foreach (var (name, content) in JobFolderFiles.Build(Definition, methods, devices))
                 await store.PutAsync(ItemKeys.JobFile(jobId, name), content);
         }
         catch (Exception e) { logger.LogWarning(e, "Job {Job}: writing spec/grid/facts files failed", jobId); }
     }
 
-    private string MethodLabel => Definition.Sampler.Preset == "paper" ? Definition.Method : $"{Definition.Method} ({Definition.Sampler.Preset})";
+    private JobRecipes Recipes => JobRecipes.For(Definition);
 
     private IAggregatorGrain Aggregator((string Task, GridPoint? Point) cell) => AggregatorOf(cell.Task, cell.Point);
 }

@@ -1,11 +1,16 @@
 using System.Globalization;
 using Spgd.Contracts.Jobs;
+using Spgd.Contracts.Recipes;
+using Spgd.Contracts.Sweeps;
 using Spgd.Core.Operators;
 using Spgd.Core.Sampling;
 
 namespace Spgd.Grains.Restoration;
 
-/// <summary>Translates the cluster's serializable settings into Core's operator and sampler settings.</summary>
+/// <summary>
+/// Translates a resolved <see cref="TaskRecipe"/> into Core's operator and sampler settings, field by field: every
+/// value was resolved once by the job (<see cref="RecipeResolver"/>), so nothing here chooses a default.
+/// </summary>
 public static class CoreSettings
 {
     /// <summary>Recognised task parameter names (as in job specs) and the operator setting each one sets.</summary>
@@ -13,11 +18,12 @@ public static class CoreSettings
         ["mask_fraction", "box_size", "box_margin", "kernel_size", "kernel_std", "motion_intensity", "scale", "oversample", "hdr_scale", "kernel_path", "mask_path",
          NonlinearBlurSpec.CheckpointParameter, NonlinearBlurSpec.OptionsParameter, NonlinearBlurSpec.CodeParameter];
 
-    /// <summary>Operator settings of <paramref name="task"/>; throws naming an unknown or malformed parameter.</summary>
-    public static OperatorSettings ToOperator(TaskSettings task)
+    /// <summary>Operator settings of <paramref name="recipe"/>; throws naming an unknown or malformed parameter.</summary>
+    public static OperatorSettings ToOperator(TaskRecipe recipe)
     {
-        var s = new OperatorSettings(TaskNames.Normalize(task.Name), task.NoiseSigma);
-        foreach (var (key, value) in task.Parameters)
+        ArgumentNullException.ThrowIfNull(recipe);
+        var s = new OperatorSettings(TaskNames.Normalize(recipe.Task), recipe.NoiseSigma);
+        foreach (var (key, value) in recipe.Parameters)
         {
             s = key switch
             {
@@ -36,7 +42,7 @@ public static class CoreSettings
                 NonlinearBlurSpec.OptionsParameter => s with { NonlinearBlur = (s.NonlinearBlur ?? new(null)) with { Options = value } },
                 NonlinearBlurSpec.CodeParameter => s with { NonlinearBlur = (s.NonlinearBlur ?? new(null)) with { KernelCodePath = value } },
                 _ => throw new ArgumentException(
-                    $"Task {task.Name}: unknown parameter '{key}' (known: {string.Join(", ", TaskParameterNames)})."),
+                    $"Task {recipe.Task}: unknown parameter '{key}' (known: {string.Join(", ", TaskParameterNames)})."),
             };
         }
 
@@ -44,24 +50,38 @@ public static class CoreSettings
         return s;
     }
 
-    /// <summary>Sampler options of a job.</summary>
-    public static SpgdOptions ToSampler(SamplerSettings sampler)
+    /// <summary>Core's sampler options of <paramref name="recipe"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown algorithm or preset, or values Core refuses.</exception>
+    public static SpgdOptions ToSampler(TaskRecipe recipe)
     {
-        var preset = sampler.Preset.Trim().ToLowerInvariant() switch
-        {
-            "paper" => SpgdPreset.Paper,
-            "reference" => SpgdPreset.Reference,
-            _ => throw new ArgumentException($"Sampler preset '{sampler.Preset}' is not valid: expected paper or reference."),
-        };
+        ArgumentNullException.ThrowIfNull(recipe);
         var options = new SpgdOptions
         {
-            Steps = sampler.Steps, Warmup = sampler.Warmup, Preset = preset, Beta = sampler.Beta, DiffStateGradTau = sampler.DiffStateGradTau,
+            Algorithm = recipe.Algorithm switch
+            {
+                SamplerKinds.Spgd => SamplerAlgorithm.Spgd,
+                SamplerKinds.Dps => SamplerAlgorithm.Dps,
+                _ => throw new ArgumentException($"Sampler '{recipe.Algorithm}' is not run by Core: expected {SamplerKinds.Spgd} or {SamplerKinds.Dps}."),
+            },
+            Steps = recipe.Steps,
+            Warmup = recipe.Warmup,
+            LearningRate = recipe.LearningRate,
+            LrMinRatio = recipe.LrMinRatio,
+            Beta = recipe.Beta,
+            Adm = recipe.Adm,
+            AdmAcrossSteps = recipe.AdmScope == AdmScopes.Trajectory,
+            Preset = recipe.Preset switch
+            {
+                SamplerPresets.Paper => SpgdPreset.Paper,
+                SamplerPresets.Reference => SpgdPreset.Reference,
+                _ => throw new ArgumentException($"Sampler preset '{recipe.Preset}' is not valid: expected paper or reference."),
+            },
+            DiffStateGradTau = recipe.DiffStateGradTau,
+            DiffStateGradPeriod = recipe.DiffStateGradPeriod,
+            SigmaMax = recipe.SigmaMax,
+            SigmaMin = recipe.SigmaMin,
+            DpsStepSize = recipe.DpsStepSize,
         };
-        if (sampler.LearningRate is { } lr) options = options with { LearningRate = lr };
-        if (sampler.LrMinRatio is { } ratio) options = options with { LrMinRatio = ratio };
-        if (sampler.DiffStateGradPeriod is { } period) options = options with { DiffStateGradPeriod = period };
-        if (sampler.SigmaMax is { } max) options = options with { SigmaMax = max };
-        if (sampler.SigmaMin is { } min) options = options with { SigmaMin = min };
         options.Validate();
         return options;
     }

@@ -115,18 +115,13 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
     /// <summary>An item ready to restore: its settings, seed and clean image (owned by the caller's dispose scope).</summary>
     private sealed record PreparedItem(RestorationRequest Request, Tensor Clean);
 
-    private static (TaskSettings Task, Core.Operators.OperatorSettings Op, Core.Sampling.SpgdOptions Sampler) Settings(WorkItem item)
+    // The job resolved the item's recipe once; here it is only translated into Core's types.
+    private static (Contracts.Recipes.TaskRecipe Recipe, Core.Operators.OperatorSettings Op, Core.Sampling.SpgdOptions Sampler) Settings(WorkItem item)
     {
-        var settings = item.Settings;
-        var task = settings.Tasks.FirstOrDefault(t => t.Name == item.Task)
-            ?? throw new DeterministicItemException($"Item {item.ItemId}: task {item.Task} is not part of the job.");
+        var recipe = item.Recipe ?? throw new DeterministicItemException($"Item {item.ItemId}: it carries no resolved settings (recipe).");
         try
         {
-            var op = CoreSettings.ToOperator(task);
-            var sampler = CoreSettings.ToSampler(task.Sampler ?? settings.Sampler);
-            // A sweep's grid point replaces the swept settings; the rest (σ range, lr decay) stays the task's.
-            if (item.Point is { } point) sampler = Sweeps.GridPointOptions.ToSpgdOptions(point, sampler);
-            return (task, op, sampler);
+            return (recipe, CoreSettings.ToOperator(recipe), CoreSettings.ToSampler(recipe));
         }
         catch (ArgumentException e)
         {

@@ -14,11 +14,15 @@ public sealed class RunDemoTests
 
         Assert.True(exit == 0, run.Output);
         Assert.Contains("| Method | inpainting_random PSNR↑ | inpainting_random SSIM↑ | inpainting_random LPIPS↓ | inpainting_random NFE | gaussian_blur PSNR↑", run.Output);
-        Assert.Matches(@"\| SPGD \| \d+\.\d\d ± \d+\.\d\d \| 0\.\d{3} ± ", run.Output);
+        // The row names what ran: SPGD with the defaults' N, β and ADM.
+        Assert.Matches(@"\| SPGD N=5 β=0\.95 ADM \| \d+\.\d\d ± \d+\.\d\d \| 0\.\d{3} ± ", run.Output);
         Assert.Contains("ended Completed: 16 succeeded, 0 failed", run.Output);
 
         var job = Assert.Single(Directory.GetDirectories(Path.Combine(dir, "spgd-out", "jobs")));
-        Assert.Equal(16, Directory.GetFiles(Path.Combine(job, "items"), "*.png", SearchOption.AllDirectories).Length);
+        Assert.Equal(16, Directory.GetFiles(Path.Combine(job, "items"), "*-run0.png", SearchOption.AllDirectories).Length);
+        // Ground truth and measurement beside each restoration, for the report's grids.
+        Assert.Equal(16, Directory.GetFiles(Path.Combine(job, "items"), "*.clean.png", SearchOption.AllDirectories).Length);
+        Assert.Equal(16, Directory.GetFiles(Path.Combine(job, "items"), "*.measurement.png", SearchOption.AllDirectories).Length);
         foreach (var task in new[] { "inpainting_random", "gaussian_blur" })
         {
             Assert.Equal(9, File.ReadAllLines(Path.Combine(job, "summary", task, "metrics.csv")).Length); // header + 8 images

@@ -79,7 +79,8 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
 
         Assert.Equal(JobState.CompletedWithFailures, end.State);
         Assert.Equal(0, end.Retries);
-        var bad = new[] { "truncated", "corrupt", "zero-bytes", "huge-header" }; // notes.txt is no image, so no item
+        // notes.txt is not an image (extension and signature): skipped and named in the manifest, not an item.
+        var bad = new[] { "truncated", "corrupt", "zero-bytes", "huge-header" };
         Assert.Equal(bad.Order(), summary.Failures.Select(f => f.ItemId.Split('/')[1].Split("-run")[0]).Order());
         foreach (var f in summary.Failures)
         {
@@ -123,7 +124,7 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
         await Secrets.AssertAbsentInStorageAsync(azurite, storage);
     }
 
-    /// <summary>Good and hostile images side by side; every file is an item.</summary>
+    /// <summary>Good and hostile images side by side; every file that claims to be an image is an item.</summary>
     private static string BuildHostileDataset(string root)
     {
         var dir = Directory.CreateDirectory(Path.Combine(root, "dataset")).FullName;

@@ -14,7 +14,7 @@ internal static class TestJobs
         Tasks = Tasks.Take(taskCount).Select(t => new TaskSettings { Name = t }).ToList(),
         Runs = runs,
         Seed = 1234,
-        Sampler = new SamplerSettings { Steps = steps, Warmup = warmup },
+        Sampler = new SamplerParams { Steps = steps, Warmup = warmup },
     };
 
     public static IEnumerable<string> ItemIds(JobDefinition d, IEnumerable<string> imageIds) =>

@@ -91,7 +91,7 @@ public sealed class JobSpecLoaderTests
         Assert.Equal(256, spec.Dataset.ImageSize);
         Assert.True(spec.Save.Restored);
         Assert.True(spec.Save.ItemJson);
-        Assert.False(spec.Save.Measurements);
+        Assert.True(spec.Save.Measurements); // the report's ground truth and measurement columns
     }
 
     [Fact]
@@ -169,7 +169,7 @@ public sealed class JobSpecLoaderTests
     {
         var ex = Assert.Throws<JobSpecFormatException>(() => JobSpecLoader.Parse("tasks:\n  - name: hdr\n    sampler:\n      stepz: 10\n", "s.yaml"));
         Assert.Equal("tasks[0].sampler.stepz", ex.Field);
-        Assert.Contains("unknown key 'stepz' (valid keys: steps, warmup, lr, lr_min_ratio, beta, preset, diffstategrad_tau, diffstategrad_period, sigma_max, sigma_min, sampler, adm, dps_step_size)", ex.Message);
+        Assert.Contains("unknown key 'stepz' (valid keys: steps, warmup, lr, lr_min_ratio, beta, preset, diffstategrad_tau, diffstategrad_period, sigma_max, sigma_min, sampler, adm, dps_step_size, adm_scope)", ex.Message);
         Assert.Equal(4, ex.Line);
         Assert.Equal(7, ex.Column);
     }

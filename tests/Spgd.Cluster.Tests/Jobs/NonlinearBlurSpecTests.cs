@@ -76,8 +76,9 @@ public sealed class NonlinearBlurSpecTests
             """);
         var spec = JobSpecLoader.Load(path);
         JobSpecValidator.ThrowIfInvalid(spec, JobSpecValidationOptions.ForSpecFile(path));
-        var task = Assert.Single(JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(path)).Tasks);
-        var settings = CoreSettings.ToOperator(task);
+        var job = JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(path));
+        var recipe = Assert.Single(Spgd.Contracts.Recipes.RecipeResolver.ResolveAll(job));
+        var settings = CoreSettings.ToOperator(recipe);
         Assert.Equal(TaskNames.NonlinearBlur, settings.CanonicalTask);
         Assert.Equal(new NonlinearBlurSettings(F("checkpoint.pth")) { Options = F("kernel_wizard.yml"), KernelCodePath = F("code_256.npy") }, settings.NonlinearBlur);
     }

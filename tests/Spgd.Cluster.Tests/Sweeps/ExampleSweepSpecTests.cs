@@ -8,11 +8,12 @@ namespace Spgd.Cluster.Tests.Sweeps;
 public class ExampleSweepSpecTests
 {
     [Theory]
-    [InlineData("table2-ablation.yaml", new[] { "SPGD N=1 no ADM", "SPGD N=1 β=0.95 ADM", "SPGD N=5 no ADM", "SPGD N=5 β=0.95 ADM" })]
+    [InlineData("table2-ablation.yaml", new[] { "SPGD N=1 no ADM", "SPGD N=1 β=0.95 ADM", "SPGD N=1 β=0.95 ADM across steps",
+        "SPGD N=5 no ADM", "SPGD N=5 β=0.95 ADM", "SPGD N=5 β=0.95 ADM across steps" })]
     [InlineData("table3-sweep-n.yaml", new[] { "SPGD N=1 β=0.95 ADM", "SPGD N=2 β=0.95 ADM", "SPGD N=3 β=0.95 ADM", "SPGD N=5 β=0.95 ADM",
         "SPGD N=7 β=0.95 ADM", "SPGD N=10 β=0.95 ADM", "SPGD N=1 no ADM", "DPS ζ=1" })]
     [InlineData("table4-sweep-beta.yaml", new[] { "SPGD N=5 no ADM", "SPGD N=5 β=0.5 ADM", "SPGD N=5 β=0.8 ADM", "SPGD N=5 β=0.9 ADM",
-        "SPGD N=5 β=0.95 ADM", "SPGD N=5 β=0.99 ADM" })]
+        "SPGD N=5 β=0.95 ADM", "SPGD N=5 β=0.99 ADM", "SPGD N=5 β=1 ADM" })]
     [InlineData("figure2-gradient-angles.yaml", new[] { "DPS", "SPGD N=1 no ADM", "SPGD N=5 no ADM", "SPGD N=5 β=0.95 ADM" })]
     [InlineData("table1-ffhq.yaml", new[] { "DPS ζ=1", "SPGD N=1 no ADM", "SPGD N=5 β=0.95 ADM" })]
     [InlineData("table1-imagenet.yaml", new[] { "DPS ζ=1", "SPGD N=1 no ADM", "SPGD N=5 β=0.95 ADM" })]
@@ -25,8 +26,21 @@ public class ExampleSweepSpecTests
         var options = JobSpecValidationOptions.ForSpecFile(path) with { CheckFiles = demo && Directory.Exists(TestPaths.FfhqDemo) };
         Assert.Empty(JobSpecValidator.Validate(spec, options));
         Assert.NotNull(spec.Sweep);
-        foreach (var task in spec.Tasks)
-            Assert.Equal(labels, SweepExpander.Points(spec.Sweep, SweepBasis.From(task.Sampler)).Select(p => p.Label));
+        Assert.Equal(labels, JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(path)).Grid!.Select(p => p.Label));
+    }
+
+    [Fact]
+    public void Table1_takes_the_protocol_with_each_tasks_table5_learning_rate()
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "examples", "specs", "table1-ffhq.yaml");
+        var definition = JobSpecMapper.ToDefinition(JobSpecLoader.Load(path), Path.GetDirectoryName(path));
+        var spgd = definition.Grid!.Single(p => p.Label == "SPGD N=5 β=0.95 ADM");
+        var recipes = definition.Tasks.ToDictionary(t => t.Name, t => Spgd.Contracts.Recipes.RecipeResolver.Resolve(definition, t, spgd));
+        Assert.Equal([2.5, 1.5, 1.0, 8.0], new[] { "inpainting_random", "gaussian_blur", "motion_blur", "super_resolution" }.Select(t => recipes[t].LearningRate));
+        Assert.All(recipes.Values, r => Assert.Equal((100, 5, 0.95, "spgd-ffhq"), (r.Steps, r.Warmup, r.Beta, r.Protocol)));
+        Assert.Equal("protocol spgd-ffhq", recipes["super_resolution"].Sources["lr"]);
+        Assert.Equal((0.05, "task"), (recipes["inpainting_box"].NoiseSigma, recipes["inpainting_box"].Sources["noise_sigma"]));
+        Assert.Equal((0.01, "protocol spgd-ffhq"), (recipes["gaussian_blur"].NoiseSigma, recipes["gaussian_blur"].Sources["noise_sigma"]));
     }
 
     [Fact]

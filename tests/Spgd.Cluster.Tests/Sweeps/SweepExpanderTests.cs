@@ -83,7 +83,7 @@ public class SweepExpanderTests
         Assert.Equal(["SPGD N=3 no ADM DSG τ=0.95", "SPGD N=3 β=0.95 ADM DSG τ=0.95"], points.Select(p => p.Label));
         Assert.All(points, p => Assert.Equal((100, 3, 1.5, 300L), (p.Steps, p.Warmup, p.LearningRate!.Value, p.NetworkEvaluationsPerImage)));
         var single = Assert.Single(SweepExpander.Points(new SamplerSweep()));
-        Assert.Equal(("SPGD N=5 β=0.95 ADM", 150L), (single.Label, single.NetworkEvaluationsPerImage));
+        Assert.Equal(("SPGD N=5 β=0.95 ADM", (long)SamplerDefaults.Steps * SamplerDefaults.Warmup), (single.Label, single.NetworkEvaluationsPerImage));
     }
 
     [Fact]
@@ -112,7 +112,7 @@ public class SweepExpanderTests
         var problems = SweepExpander.Problems(sweep);
         Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddrm is not a sampler"));
         Assert.Contains("sweep.warmup: the list is empty; give at least one value (or leave the key out)", problems);
-        Assert.Contains(problems, p => p.StartsWith("sweep.beta[0]: 1.5 must be in [0, 1)"));
+        Assert.Contains(problems, p => p.StartsWith("sweep.beta[0]: 1.5 must be in [0, 1]"));
         Assert.Contains(problems, p => p.StartsWith("sweep.diffstategrad_tau[0]: 0 must be in (0, 1]"));
         Assert.Empty(SweepExpander.Problems(new SamplerSweep()));
         Assert.Throws<ArgumentException>(() => SweepExpander.Points(new SamplerSweep(), new SweepBasis(Warmup: 0)));

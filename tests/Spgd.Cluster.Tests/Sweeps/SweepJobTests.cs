@@ -10,7 +10,7 @@ using Spgd.Core.Restoration;
 using Spgd.Grains.Aggregation;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Restoration;
-using Spgd.Grains.Sweeps;
+using Spgd.Contracts.Recipes;
 using static TorchSharp.torch;
 
 namespace Spgd.Cluster.Tests.Sweeps;
@@ -77,12 +77,13 @@ public sealed class SweepJobTests
                 Assert.Contains($"\"method\": \"{point.Label}\"", cluster.Store.Text(ItemKeys.ItemJson("sweep-a", itemId)));
                 Assert.Equal(point.NetworkEvaluationsPerImage, record.NetworkEvaluations);
 
-                // The worker ran the point's settings: same bytes as Core called with GridPointOptions directly.
+                // The worker ran the point's recipe: same bytes as Core called with the resolved recipe directly.
                 using var scope = NewDisposeScope();
                 var clean = SpectralGaussianPrior.Default.Sample(1, 32, ItemSeed.Derive(0, imageId, "spectral-demo", 0)).clamp(-1, 1);
-                var options = GridPointOptions.ToSpgdOptions(point, CoreSettings.ToSampler(definition.Tasks[0].Sampler!));
+                var recipe = RecipeResolver.Resolve(definition, definition.Tasks[0], point);
+                Assert.Equal(JsonSerializer.Serialize(recipe), JsonSerializer.Serialize(record.Recipe));
                 using var direct = new Restorer(SpectralGaussianPrior.Default, CPU)
-                    .Restore(new RestorationRequest(clean, new OperatorSettings("inpainting_random"), options, record.Seed));
+                    .Restore(new RestorationRequest(clean, CoreSettings.ToOperator(recipe), CoreSettings.ToSampler(recipe), record.Seed));
                 Assert.True(ImageIO.EncodePng(direct.Restored.clamp(-1, 1)).AsSpan().SequenceEqual(cluster.Store.Bytes(ItemKeys.RestoredPng("sweep-a", itemId))), itemId);
             }
         }

@@ -112,10 +112,10 @@ public class OperatorFactoryTests
     }
 
     [Fact]
-    public void ReferenceNoiseDefaults()
+    public void NoiseDefaultsToThePapers()
     {
-        Assert.Equal(0.05, new OperatorSettings(TaskNames.Hdr).NoiseSigma);
-        Assert.Equal(0.01, OperatorSettings.SpgdConfigNoiseSigma("down_sampling"));
-        Assert.Equal(0.05, OperatorSettings.SpgdConfigNoiseSigma("inpainting_box"));
+        // The paper's σ_y = 0.01 for every task (Table 1), defined once in the vocabulary.
+        Assert.Equal(0.01, new OperatorSettings(TaskNames.Hdr).NoiseSigma);
+        Assert.Equal(SamplerDefaults.NoiseSigma, new OperatorSettings(TaskNames.SuperResolution).NoiseSigma);
     }
 }

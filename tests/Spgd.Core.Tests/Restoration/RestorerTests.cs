@@ -72,7 +72,7 @@ public class RestorerTests(ITestOutputHelper output)
         // 80% random inpainting of FFHQ 00000 at 256², Default prior, T = 30, N = 5, lr 2.5, σ_y 0.01, seed 2024.
         // Measured (CPU): measurement 12.66 dB, restoration 28.33 dB (a 15.7 dB gain; at 128²: 12.74 → 26.63 dB).
         using var clean = ImageIO.Load(Path.Combine(TestPaths.FfhqDemo, "00000.png"), 256);
-        var request = new RestorationRequest(clean, new OperatorSettings(TaskNames.InpaintingRandom, 0.01), new SpgdOptions(), 2024);
+        var request = new RestorationRequest(clean, new OperatorSettings(TaskNames.InpaintingRandom, 0.01), new SpgdOptions { Steps = 30 }, 2024);
         using var result = new Restorer(SpectralGaussianPrior.Default, CPU).Restore(request);
         var degraded = Psnr(clean, result.Measurement);
         var restored = Psnr(clean, result.Restored);

@@ -27,7 +27,7 @@ public class DpsSamplerTests(ITestOutputHelper output)
         Assert.IsType<DpsSampler>(dps);
         using var restored = dps.Sample(start, y, op);
         using var unconditional = new DpsSampler(prior, options with { DpsStepSize = 0 }).Sample(start, y, op);
-        using var spgd = new SpgdSampler(prior, new SpgdOptions()).Sample(start, y, op);
+        using var spgd = new SpgdSampler(prior, new SpgdOptions { Steps = 30 }).Sample(start, y, op);
 
         double mse(Tensor t) => (t - clean).square().mean().item<float>();
         output.WriteLine($"MSE: DPS {mse(restored):g4}, unconditional {mse(unconditional):g4}, measurement {mse(y):g4}, SPGD {mse(spgd):g4}; NFE {dps.NetworkEvaluations}");

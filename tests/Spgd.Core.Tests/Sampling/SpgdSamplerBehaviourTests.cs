@@ -90,7 +90,7 @@ public class SpgdSamplerBehaviourTests
     [Fact]
     public void InvalidOptionsAreRejectedWithEveryProblem()
     {
-        var options = new SpgdOptions { Steps = 0, LearningRate = -1, DiffStateGradTau = 1.5, Beta = 1 };
+        var options = new SpgdOptions { Steps = 0, LearningRate = -1, DiffStateGradTau = 1.5, Beta = 1.5 };
         var e = Assert.Throws<ArgumentException>(() => new SpgdSampler(SpgdFixtureRun.FixturePrior, options));
         Assert.Contains("Steps", e.Message);
         Assert.Contains("LearningRate", e.Message);

@@ -1,8 +1,9 @@
-namespace Spgd.Core.Operators;
+namespace Spgd.Vocabulary;
 
 /// <summary>
 /// Canonical task (forward operator) names, and the names the reference implementations (SPGD, DPS)
-/// use for them in their configuration files.
+/// use for them in their configuration files. The one table of task names: Core's operators, the job spec's
+/// validator and the CLI all read it.
 /// </summary>
 public static class TaskNames
 {
@@ -94,6 +95,14 @@ public static class TaskNames
             $"unknown task '{name}'. Valid tasks: {string.Join(", ", All)} " +
             $"(aliases: {string.Join(", ", Aliases.Keys.Where(k => !All.Contains(k)).Append("inpainting + mask_type"))})", nameof(name));
     }
+
+    /// <summary>The canonical name for a canonical name or alias (case-insensitive, '-' or ' ' as '_'), or <c>null</c>.</summary>
+    public static string? TryNormalize(string? name) =>
+        name is not null && Aliases.TryGetValue(Fold(name), out var canonical) ? canonical : null;
+
+    /// <summary>"a, b, c (aliases: x, y)": for error messages.</summary>
+    public static string Describe() =>
+        $"{string.Join(", ", All)} (aliases: {string.Join(", ", Aliases.Keys.Where(k => !All.Contains(k)))})";
 
     private static string Fold(string s) => s.Trim().ToLowerInvariant().Replace('-', '_').Replace(' ', '_');
 }
