@@ -44,6 +44,10 @@ public sealed class SpecFieldsReachTheRecipeTests
         "model.config" => ("unet-config", "other.yaml"),
         "model.checkpoint" => ("unet", "other.pt"),
         "model.checkpoint_blob" => ("unet", "models/ffhq.pt"),
+        "model.precision" => ("unet", "bf16"),
+        "tasks[0].operator.checkpoint" => ("nlb", "other.pth"),
+        "tasks[0].operator.kernel_wizard" => ("nlb", "kernel_wizard.yml"),
+        "tasks[0].operator.kernel_code" => ("nlb", "code.npy"),
         "tasks[0].name" => ("spectral", "gaussian_blur"),
         "tasks[0].label" => ("spectral", "mine"),
         "tasks[0].best_of" => ("spectral", 1),
@@ -112,6 +116,12 @@ public sealed class SpecFieldsReachTheRecipeTests
             case "unet-config": root["model"] = new JsonObject { ["kind"] = "unet", ["config"] = "model.yaml", ["checkpoint"] = "ffhq.pt" }; break;
             case "dsg": task["sampler"] = new JsonObject { ["diffstategrad_tau"] = 0.9 }; break;
             case "dps": task["sampler"] = new JsonObject { ["sampler"] = "dps" }; break;
+            case "nlb":
+                // Nonlinear deblurring needs its KernelWizard checkpoint and sides that are multiples of 128.
+                root["dataset"]!["image_size"] = 128;
+                task["name"] = "nonlinear_blur";
+                task["operator"] = new JsonObject { ["checkpoint"] = "kw.pth" };
+                break;
             case var t when t.StartsWith("task:", StringComparison.Ordinal): task["name"] = t[5..]; break;
         }
         return root;

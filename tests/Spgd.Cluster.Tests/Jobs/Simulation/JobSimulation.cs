@@ -74,7 +74,7 @@ internal sealed class JobSimulation
         {
             Dataset = new DatasetRef { Kind = DatasetKind.SpectralDemo, Count = images },
             Model = new ModelRef(),
-            Tasks = Enumerable.Range(0, tasks).Select(t => new TaskSettings { Name = $"task{t}" }).ToList(),
+            Tasks = Enumerable.Range(0, tasks).Select(t => new TaskSettings { Name = TaskNames.All[t] }).ToList(),
             Runs = runs,
         };
         var ids = Enumerable.Range(0, images).Select(i => $"img{i}").ToArray();
