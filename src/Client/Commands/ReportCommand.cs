@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Spgd.Client.Cluster;
 using Spgd.Reporting;
 using Spgd.Reporting.Reading;
+using Spgd.Storage;
 
 namespace Spgd.Client.Commands;
 
@@ -10,18 +12,20 @@ namespace Spgd.Client.Commands;
 /// </summary>
 public static class ReportCommand
 {
-    /// <summary>Environment variable naming the default results folder (as for the silo).</summary>
-    public const string StorageVariable = "SPGD_STORAGE";
+    /// <summary>Environment variable naming the default storage (as for the silo and <c>submit</c>).</summary>
+    public const string StorageVariable = ClusterCommandOptions.StorageVariable;
+
+    /// <summary>The storage read when neither <c>--storage</c> nor <c>$SPGD_STORAGE</c> is set.</summary>
+    public const string DefaultStorage = "spgd-out";
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var job = new Argument<string>("JOB") { Description = "Job folder (containing items/) or job id under --store" };
-        var store = new Option<string>("--store")
-        {
-            Description = $"Results folder holding jobs/{{job}}/ (default: ${StorageVariable}, else spgd-out)",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(StorageVariable) is { Length: > 0 } s ? s : "spgd-out",
-        };
+        // The same storage option as submit's (a folder or a connection string), read when the command runs.
+        var store = ClusterCommandOptions.Storage();
+        store.Aliases.Add("--store");
+        store.Description = $"Storage holding jobs/{{job}}/: a folder or an Azure storage connection string (default: ${StorageVariable}, else {DefaultStorage})";
         var output = new Option<string>("--out") { Description = "Folder to write report.md, report.html and figures/ into", Required = true };
         var gridImages = new Option<int>("--grid-images") { Description = "Images per task in the restoration grids", DefaultValueFactory = _ => 4 };
         var noPlots = new Option<bool>("--no-plots") { Description = "Leave out the per-step plots" };
@@ -29,18 +33,42 @@ public static class ReportCommand
         {
             job, store, output, gridImages, noPlots,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
-            var folder = ResolveJobFolder(parse.GetValue(job)!, parse.GetValue(store)!);
             var grid = parse.GetValue(gridImages);
             if (grid < 1) throw new ArgumentException($"--grid-images must be >= 1; got {grid}.");
-            var input = JobResultsReader.Read(folder);
-            var files = new ReportBuilder(new ReportOptions { GridImages = grid, Plots = !parse.GetValue(noPlots) })
-                .Write(input, Path.GetFullPath(parse.GetValue(output)!));
-            Console.Out.WriteLine($"{input.Items.Count} items ({input.Items.Count(i => i.Failed)} failed), {input.Methods().Count} methods, {input.Tasks().Count} tasks");
-            Console.Out.WriteLine(files.Markdown);
-            Console.Out.WriteLine(files.Html);
-            return 0;
+            var jobArgument = parse.GetValue(job)!;
+            var storage = ClusterCommandOptions.StorageOf(parse, store) ?? DefaultStorage;
+            string? download = null;
+            try
+            {
+                string folder;
+                if (Directory.Exists(Path.Combine(jobArgument, "items")) || !ConnectionStrings.IsAzure(storage))
+                {
+                    folder = ResolveJobFolder(jobArgument, storage);
+                }
+                else
+                {
+                    // Blob storage: the job's blobs are read through the store into a scratch folder the reader understands.
+                    download = Directory.CreateTempSubdirectory("spgd-report-").FullName;
+                    folder = Path.Combine(download, jobArgument);
+                    var blobs = BlobStoreFactory.Create(storage);
+                    if (await StoredJob.CopyAsync(blobs, jobArgument, folder, ct) == 0)
+                        throw new DirectoryNotFoundException($"job '{jobArgument}' not found: {blobs} holds nothing under jobs/{jobArgument}/");
+                }
+
+                var input = JobResultsReader.Read(folder);
+                var files = new ReportBuilder(new ReportOptions { GridImages = grid, Plots = !parse.GetValue(noPlots) })
+                    .Write(input, Path.GetFullPath(parse.GetValue(output)!));
+                Console.Out.WriteLine($"{input.Items.Count} items ({input.Items.Count(i => i.Failed)} failed), {input.Methods().Count} methods, {input.Tasks().Count} tasks");
+                Console.Out.WriteLine(files.Markdown);
+                Console.Out.WriteLine(files.Html);
+                return 0;
+            }
+            finally
+            {
+                if (download is not null) Directory.Delete(download, recursive: true);
+            }
         });
         return command;
     }
@@ -53,6 +81,6 @@ public static class ReportCommand
         var underStore = Path.Combine(store, "jobs", job);
         if (Directory.Exists(underStore)) return Path.GetFullPath(underStore);
         throw new DirectoryNotFoundException(
-            $"job '{job}' not found: neither {Path.GetFullPath(job)} holds items/ nor does {Path.GetFullPath(underStore)} exist (set --store or ${StorageVariable})");
+            $"job '{job}' not found: neither {Path.GetFullPath(job)} holds items/ nor does {Path.GetFullPath(underStore)} exist (set --storage or ${StorageVariable})");
     }
 }

@@ -30,7 +30,7 @@ public static class SiloCommand
         {
             var settings = new SpgdSiloSettings
             {
-                Clustering = parse.GetValue(clustering)!, Storage = parse.GetValue(storage), Device = parse.GetValue(device),
+                Clustering = ClusterCommandOptions.ClusteringOf(parse, clustering), Storage = ClusterCommandOptions.StorageOf(parse, storage), Device = parse.GetValue(device),
                 Slots = parse.GetValue(slots), MaxBatchSize = parse.GetValue(maxBatch), BatchLinger = TimeSpan.FromMilliseconds(parse.GetValue(linger)),
                 SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort),
                 Telemetry = parse.GetValue(telemetry)!,

@@ -41,11 +41,11 @@ public static class SubmitCommand
             }
 
             var jobId = parse.GetValue(id) ?? specId ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
-            await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
+            await using var cluster = await ClusterClientHost.ConnectAsync(ClusterCommandOptions.ClusteringOf(parse, clustering), gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             var status = await cluster.Client.GetGrain<IJobGrain>(jobId).SubmitAsync(definition);
             if (status.State == JobState.Failed)
             {
-                Console.Error.WriteLine($"Job {jobId} could not start: {status.Error}");
+                Console.Error.WriteLine(Spgd.Storage.SecretRedaction.Redact($"Job {jobId} could not start: {status.Error}"));
                 return 1;
             }
 

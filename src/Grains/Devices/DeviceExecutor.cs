@@ -308,8 +308,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             {
                 Kind = OutcomeKind.Succeeded, Metrics = r.Metrics, NetworkEvaluations = r.NetworkEvaluations, Seed = r.Seed,
             },
-            { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message },
-            { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}" },
+            { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = SecretRedaction.Redact(e.Message) },
+            { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = SecretRedaction.Redact($"{e.GetType().Name}: {e.Message}") },
             _ => outcome with { Kind = OutcomeKind.FailedTransient, Error = "The runner returned neither a result nor an error." },
         };
         if (outcome.Kind == OutcomeKind.FailedTransient)

@@ -31,6 +31,8 @@ internal sealed class JobGrain(
     [PersistentState("job-progress", SpgdStorage.GrainStorageName)] IPersistentState<JobProgressState> progressState,
     IOptions<JobOptions> options,
     IBlobStore store,
+    DatasetStores datasets,
+    DataRoots dataRoots,
     ILocalSiloDetails silo,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
@@ -87,14 +89,17 @@ internal sealed class JobGrain(
         {
             definition = Validate(definition);
             D.Definition = definition;
-            var images = DatasetCatalog.List(definition.Dataset);
+            dataRoots.ThrowIfOutside(definition);
+            var images = definition.Dataset.Kind == DatasetKind.Blob
+                ? await BlobDatasetCatalog.ListAsync(definition.Dataset, datasets)
+                : DatasetCatalog.List(definition.Dataset);
             D.ImageIds = images.Select(i => i.Id).ToArray();
             D.ImageSources = images.Select(i => i.Source).ToArray();
             var count = (long)(definition.Grid?.Count ?? 1) * definition.Tasks.Count * images.Count * definition.Runs;
             if (count > 5_000_000) throw new ArgumentException($"Job '{JobId}' expands to {count} items; at most 5,000,000 are supported.");
             S.Status = new byte[count];
             S.Attempts = new byte[count];
-            manifest = await JobManifest.BuildAsync(definition, images, Seeds());
+            manifest = await JobManifest.BuildAsync(definition, images, Seeds(), datasets);
             D.ManifestDigest = manifest.Digest;
             S.State = JobState.Running;
         }
@@ -102,7 +107,7 @@ internal sealed class JobGrain(
         {
             D.Definition ??= definition;
             S.State = JobState.Failed;
-            S.Error = e.Message;
+            S.Error = SecretRedaction.Redact(e.Message);
             S.FinishedAt = DateTimeOffset.UtcNow;
         }
 
