@@ -23,11 +23,7 @@ public static class ResultsCommand
             var store = BlobStoreFactory.Create(ClusterCommandOptions.RequiredStorageOf(parse, storage));
             var target = Path.GetFullPath(parse.GetValue(outDir)!);
             var copied = await StoredJob.CopyAsync(store, jobId, target, ct);
-            if (copied == 0)
-            {
-                Console.Error.WriteLine($"No results for job '{jobId}' in {store}.");
-                return 1;
-            }
+            if (copied == 0) throw new DirectoryNotFoundException($"no results for job '{jobId}' in {store}");
 
             Console.WriteLine($"Copied {copied} files of job {jobId} to {target}");
             var table = Path.Combine(target, "summary", "evaluation.md");

@@ -25,7 +25,11 @@ public static class SiloCommand
         var siloPort = new Option<int>("--silo-port") { DefaultValueFactory = _ => 11111, Description = "Silo-to-silo port" };
         var gatewayPort = new Option<int>("--gateway-port") { DefaultValueFactory = _ => 30000, Description = "Client gateway port" };
         var telemetry = new Option<string>("--telemetry") { DefaultValueFactory = _ => "none", Description = "none | console | otlp" };
-        var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, maxBatch, linger, simulate, siloPort, gatewayPort, telemetry };
+        var dataRoots = new Option<string?>("--data-roots")
+        {
+            Description = "Folders (':'-separated) this silo reads data sets and checkpoints from (default: $SPGD_DATA_ROOTS, else the storage folder and the working folder)",
+        };
+        var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, maxBatch, linger, simulate, siloPort, gatewayPort, telemetry, dataRoots };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new SpgdSiloSettings
@@ -34,6 +38,7 @@ public static class SiloCommand
                 Slots = parse.GetValue(slots), MaxBatchSize = parse.GetValue(maxBatch), BatchLinger = TimeSpan.FromMilliseconds(parse.GetValue(linger)),
                 SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort),
                 Telemetry = parse.GetValue(telemetry)!,
+                DataRoots = parse.GetValue(dataRoots) ?? (Environment.GetEnvironmentVariable("SPGD_DATA_ROOTS") is { Length: > 0 } roots ? roots : null),
                 SimulatedServiceTime = parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             };
             var builder = Host.CreateApplicationBuilder();
