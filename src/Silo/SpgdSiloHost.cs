@@ -11,6 +11,7 @@ using Spgd.Grains;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Hosting;
 using Spgd.Grains.Telemetry;
+using Spgd.Silo.Redaction;
 
 namespace Spgd.Silo;
 
@@ -61,8 +62,7 @@ public static class SpgdSiloHost
         if (device.HasDevice && device.SimulatedServiceTime is null) builder.Services.AddSpgdCoreRunner(settings);
         if (settings.HealthPort is { } port) builder.Services.AddHostedService(sp => new HealthEndpoint(port, sp));
         // Console logs go through the redacting formatter: no connection string or SAS reaches the pod's log.
-        builder.Logging.AddConsoleFormatter<Redaction.RedactingConsoleFormatter, Microsoft.Extensions.Logging.Console.SimpleConsoleFormatterOptions>();
-        builder.Logging.AddConsole(o => o.FormatterName = Redaction.RedactingConsoleFormatter.Name);
+        builder.Logging.AddRedactingConsole();
         AddTelemetry(builder, settings);
         return builder;
     }

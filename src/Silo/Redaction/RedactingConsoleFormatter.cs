@@ -11,12 +11,13 @@ namespace Spgd.Silo.Redaction;
 /// exception), with every secret masked by <see cref="SecretRedaction"/>: a connection string or SAS URL that reaches a
 /// log message or an exception's text (from Orleans, the Azure SDK or our own code) never reaches the pod's log.
 /// </summary>
-internal sealed class RedactingConsoleFormatter(IOptionsMonitor<SimpleConsoleFormatterOptions> options)
+public sealed class RedactingConsoleFormatter(IOptionsMonitor<SimpleConsoleFormatterOptions> options)
     : ConsoleFormatter(Name)
 {
     /// <summary>The formatter's name in <see cref="ConsoleLoggerOptions.FormatterName"/>.</summary>
     public new const string Name = "spgd-redacting";
 
+    /// <inheritdoc />
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         var message = logEntry.Formatter?.Invoke(logEntry.State, logEntry.Exception);
@@ -42,4 +43,19 @@ internal sealed class RedactingConsoleFormatter(IOptionsMonitor<SimpleConsoleFor
         LogLevel.Critical => "crit",
         _ => level.ToString().ToLowerInvariant(),
     };
+}
+
+/// <summary>Registers the redacting console log for a host (a silo or a cluster client).</summary>
+public static class RedactingConsoleExtensions
+{
+    /// <summary>Console logging through <see cref="RedactingConsoleFormatter"/>; <paramref name="configure"/> may set further console options.</summary>
+    public static ILoggingBuilder AddRedactingConsole(this ILoggingBuilder logging, Action<ConsoleLoggerOptions>? configure = null)
+    {
+        logging.AddConsoleFormatter<RedactingConsoleFormatter, SimpleConsoleFormatterOptions>();
+        return logging.AddConsole(o =>
+        {
+            o.FormatterName = RedactingConsoleFormatter.Name;
+            configure?.Invoke(o);
+        });
+    }
 }
