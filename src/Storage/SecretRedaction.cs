@@ -26,8 +26,9 @@ public static partial class SecretRedaction
     /// <summary>Whether <paramref name="text"/> holds anything <see cref="Redact"/> would mask.</summary>
     public static bool ContainsSecret(string? text) => text is not null && Redact(text) != text;
 
-    // Connection-string pairs whose value is a secret (Azure storage and Service Bus, SQL, StackExchange.Redis options).
-    [GeneratedRegex(@"(?<key>\b(?:AccountKey|SharedAccessSignature|SharedAccessKey|Password|Pwd|AccessKey|ClientSecret))(?<eq>\s*=\s*)(?<value>[^;,\s""'&]+)",
+    // Connection-string pairs whose value is a secret (Azure storage and Service Bus, SQL, StackExchange.Redis options);
+    // a SharedAccessSignature value is a whole query string (sv=…&sig=…), so it runs to the next ';'.
+    [GeneratedRegex(@"(?<key>\b(?:AccountKey|SharedAccessSignature|SharedAccessKey|Password|Pwd|AccessKey|ClientSecret))(?<eq>\s*=\s*)(?<value>(?<=SharedAccessSignature\s*=\s*)[^;\s""']+|[^;,\s""'&]+)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex KeyValueSecret();
 

@@ -6,8 +6,9 @@ using Spgd.Storage;
 namespace Spgd.Silo.Redaction;
 
 /// <summary>Masks secrets (<see cref="SecretRedaction"/>) in log records before an OpenTelemetry exporter sees them.</summary>
-internal sealed class RedactingLogProcessor : BaseProcessor<LogRecord>
+public sealed class RedactingLogProcessor : BaseProcessor<LogRecord>
 {
+    /// <inheritdoc />
     public override void OnEnd(LogRecord data)
     {
         data.FormattedMessage = SecretRedaction.Redact(data.FormattedMessage);
@@ -19,8 +20,9 @@ internal sealed class RedactingLogProcessor : BaseProcessor<LogRecord>
 }
 
 /// <summary>Masks secrets in span status descriptions (Orleans sets them from exception messages) and string tags before export.</summary>
-internal sealed class RedactingActivityProcessor : BaseProcessor<Activity>
+public sealed class RedactingActivityProcessor : BaseProcessor<Activity>
 {
+    /// <inheritdoc />
     public override void OnEnd(Activity data)
     {
         if (SecretRedaction.ContainsSecret(data.StatusDescription)) data.SetStatus(data.Status, SecretRedaction.Redact(data.StatusDescription));
