@@ -18,7 +18,10 @@ namespace Spgd.Grains.Restoration;
 /// <param name="models">The shared denoisers.</param>
 /// <param name="metrics">Measures restorations.</param>
 /// <param name="blobImages">Reads blob data sets' images (checked against the job's manifest); null: this runner reads folders and demo images only.</param>
-public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, Datasets.BlobImageReader? blobImages = null) : IBatchWorkItemRunner
+/// <param name="roots">The silo's data roots: a folder image or checkpoint outside them is not read (the job's silo checked
+/// its own roots at submission; this silo's may differ). Null: unconfined.</param>
+public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, Datasets.BlobImageReader? blobImages = null,
+    Datasets.DataRoots? roots = null) : IBatchWorkItemRunner
 {
     /// <inheritdoc />
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
@@ -168,6 +171,9 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
     private IDenoiser LoadModel(WorkItem item, string device)
     {
         var model = item.Settings.Model;
+        foreach (var path in new[] { model.Checkpoint, model.Config })
+            if (path is not null && roots is not null && !roots.Allows(path, roots.ModelRoot))
+                throw new DeterministicItemException($"Model {model.Kind}: '{path}' is outside this silo's data roots; not read.");
         try
         {
             return models.Get(model, device);
@@ -199,6 +205,8 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         }
 
         var path = Path.Combine(dataset.Path!, item.ImageSource);
+        if (roots is not null && !roots.Allows(path))
+            throw new DeterministicItemException($"Image '{path}' is outside this silo's data roots; not read.");
         try
         {
             return ImageIO.Load(path, dataset.Size);
