@@ -14,6 +14,9 @@ namespace Spgd.Grains.Jobs;
 /// </summary>
 internal static class JobManifest
 {
+    // Blobs fetched and hashed at once when a blob data set's manifest is built.
+    private const int BlobHashParallelism = 8;
+
     /// <summary>The manifest of <paramref name="definition"/> over <paramref name="images"/>; <paramref name="seeds"/> maps item id → seed.</summary>
     /// <remarks>
     /// Folder and blob data sets hash the files as stored. The built-in demo images are a deterministic function of (index, size),
@@ -31,7 +34,9 @@ internal static class JobManifest
             IManifestSource files = dataset.Kind == DatasetKind.Folder
                 ? new FolderManifestSource(dataset.Path!)
                 : BlobDatasetCatalog.SourceOf(dataset, datasets);
-            entries = await ManifestEntries.FromSourceAsync(files, images.Select(i => i.Source));
+            // A blob prefix is read over the network: several blobs at once keep a large data set's submission short.
+            entries = await ManifestEntries.FromSourceAsync(files, images.Select(i => i.Source),
+                parallelism: dataset.Kind == DatasetKind.Blob ? BlobHashParallelism : 1);
             source = files.Location;
         }
         else
