@@ -40,6 +40,8 @@ public static class SubmitCommand
                 definition = flags.ToDefinition(parse);
             }
 
+            if (ClusterCommandOptions.StorageOf(parse, storage) is { } storageSetting)
+                await BlobDatasetCheck.ThrowIfEmptyAsync(storageSetting, definition.Dataset, ct);
             var jobId = parse.GetValue(id) ?? specId ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             await using var cluster = await ClusterClientHost.ConnectAsync(ClusterCommandOptions.ClusteringOf(parse, clustering), gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             var status = await cluster.Client.GetGrain<IJobGrain>(jobId).SubmitAsync(definition);

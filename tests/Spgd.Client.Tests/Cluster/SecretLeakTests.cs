@@ -52,6 +52,8 @@ public sealed class SecretLeakTests
         File.Copy(Directory.GetFiles(TestPaths.FfhqDemo, "*.png").Order(StringComparer.Ordinal).First(), Path.Combine(images, "a.png"));
         var badSpec = Path.Combine(dir, "bad.yaml");
         File.WriteAllText(badSpec, "dataset: {blob_prefix: /abs/}\nmodel: {kind: spectral-gaussian}\ntasks: [{name: inpainting_random}]\n");
+        var emptyPrefixSpec = Path.Combine(dir, "empty-prefix.yaml");
+        File.WriteAllText(emptyPrefixSpec, "dataset: {blob_prefix: datasets/nothing-here/}\nmodel: {kind: spectral-gaussian}\ntasks: [{name: inpainting_random}]\n");
 
         // A connection string missing its account name reads as a folder name, which the error quotes: the mask must strike.
         var malformed = Run.RunWithEnvironment(Environment($"DefaultEndpointsProtocol=http;AccountKey={AccountKey}"), "report", "nosuchjob", "--out", dir);
@@ -65,6 +67,10 @@ public sealed class SecretLeakTests
             // The live account: an upload succeeds with the key and is refused with the SAS (the signature is not valid).
             var upload = Run.RunWithEnvironment(env, "data", "upload", images, "--prefix", "datasets/leak/");
             AssertNoSecret(upload, "data upload");
+            // Submit checks a blob prefix through the same storage before contacting the cluster: nothing there, refused.
+            var empty = Run.RunWithEnvironment(env, "submit", emptyPrefixSpec, "--clustering", "redis://127.0.0.1:1");
+            Run.AssertCleanFailure(empty, storage.Contains("AccountKey") ? "dataset.blob_prefix: no image file" : null);
+            AssertNoSecret(empty, "submit of an empty blob prefix");
             foreach (var args in new[]
                      {
                          new[] { "report", "nosuchjob", "--out", outDir },
