@@ -108,8 +108,11 @@ public sealed class ReportBuilder(ReportOptions? options = null)
         if (rows.Count == 0) return null;
         var columns = new List<string> { "Ground truth", "Measurement" };
         columns.AddRange(table.Methods);
+        // The caption names the rows and any empty cell, so a reader (or a test) knows what the picture holds.
+        var empty = rows.Sum(r => r.Item2.Count(c => c is null));
         return new ReportFigure($"grid-{Slug(task)}.png", $"{task}: restorations",
-            "Rows: images (first run with a stored restoration); columns: ground truth, measurement y, then each method's restoration.",
+            "Rows: images (first run with a stored restoration); columns: ground truth, measurement y, then each method's restoration. " +
+            $"Images: {string.Join(", ", rows.Select(r => r.Item1))}; empty cells: {(empty == 0 ? "none" : empty.ToString(System.Globalization.CultureInfo.InvariantCulture))}.",
             ImageGridComposer.Compose(columns, rows, _options.CellSize));
     }
 

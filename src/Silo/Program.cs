@@ -6,8 +6,17 @@ using Spgd.Silo;
 Spgd.Core.Runtime.NativeAllocator.PreferJemalloc();
 
 // A silo configured from SPGD_* environment variables (see deploy/k8s/base/silo-config.yaml).
-var builder = Host.CreateApplicationBuilder(args);
-builder.Configuration.AddEnvironmentVariables();
-builder.AddSpgdSilo(SpgdSiloSettings.FromConfiguration(builder.Configuration));
-await builder.Build().RunAsync();
-return 0;
+try
+{
+    var builder = Host.CreateApplicationBuilder(args);
+    builder.Configuration.AddEnvironmentVariables();
+    builder.AddSpgdSilo(SpgdSiloSettings.FromConfiguration(builder.Configuration));
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (Exception e)
+{
+    // A bad setting can quote the storage or clustering value; the runtime's own crash report would print it as is.
+    Console.Error.WriteLine("spgd-silo: error: " + Spgd.Storage.SecretRedaction.Redact(e.ToString()));
+    return 1;
+}

@@ -15,7 +15,8 @@ internal static class SpgdRunnerSetup
         services.TryAddSingleton(_ => new DenoiserCache(settings.ModelCache));
         services.TryAddSingleton<IRestorationMetrics>(_ => MetricSetMetrics.Create(settings.LpipsVgg, settings.LpipsLinear));
         services.TryAddSingleton<IWorkItemRunner>(sp => new CoreWorkItemRunner(
-            sp.GetRequiredService<DenoiserCache>(), sp.GetRequiredService<IRestorationMetrics>()));
+            sp.GetRequiredService<DenoiserCache>(), sp.GetRequiredService<IRestorationMetrics>(), sp.GetRequiredService<Spgd.Grains.Datasets.BlobImageReader>(),
+            sp.GetRequiredService<Spgd.Grains.Datasets.DataRoots>()));
         return services;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -10,6 +11,7 @@ using Spgd.Grains;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Hosting;
 using Spgd.Grains.Telemetry;
+using Spgd.Silo.Redaction;
 
 namespace Spgd.Silo;
 
@@ -59,6 +61,8 @@ public static class SpgdSiloHost
 
         if (device.HasDevice && device.SimulatedServiceTime is null) builder.Services.AddSpgdCoreRunner(settings);
         if (settings.HealthPort is { } port) builder.Services.AddHostedService(sp => new HealthEndpoint(port, sp));
+        // Console logs go through the redacting formatter: no connection string or SAS reaches the pod's log.
+        builder.Logging.AddRedactingConsole();
         AddTelemetry(builder, settings);
         return builder;
     }
@@ -74,6 +78,7 @@ public static class SpgdSiloHost
             {
                 // Orleans' own spans link the dispatching job's span to the item's span on the compute silo.
                 t.AddSource(SpgdTelemetry.Name, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application");
+                t.AddProcessor(new Redaction.RedactingActivityProcessor());
                 if (otlp) t.AddOtlpExporter(); else t.AddConsoleExporter();
             })
             .WithMetrics(m =>
@@ -83,6 +88,7 @@ public static class SpgdSiloHost
             })
             .WithLogging(l =>
             {
+                l.AddProcessor(new Redaction.RedactingLogProcessor());
                 if (otlp) l.AddOtlpExporter(); else l.AddConsoleExporter();
             }, o => o.IncludeFormattedMessage = true);
     }

@@ -57,6 +57,18 @@ public sealed class SpgdSiloSettings
     /// <summary>LPIPS v0.1 linear weights for VGG.</summary>
     public string? LpipsLinear { get; set; }
 
+    /// <summary>
+    /// Folders this silo reads data sets, checkpoints, configs, masks and kernels from, separated by ':' (<c>SPGD_DATA_ROOTS</c>);
+    /// null: the storage folder (when storage is a folder), the working folder and the model cache.
+    /// </summary>
+    public string? DataRoots { get; set; }
+
+    /// <summary>Folder of the local cache of blob data-set images (<c>SPGD_DATA_CACHE</c>); null: <c>$TMPDIR/spgd-data-cache</c>.</summary>
+    public string? DataCache { get; set; }
+
+    /// <summary>Most bytes the blob image cache keeps (<c>SPGD_DATA_CACHE_MB</c>, in MiB); null: 1 GiB.</summary>
+    public long? DataCacheBytes { get; set; }
+
     /// <summary>Telemetry exporter: <c>none</c> (default), <c>console</c> or <c>otlp</c>.</summary>
     public string Telemetry { get; set; } = "none";
 
@@ -91,6 +103,9 @@ public sealed class SpgdSiloSettings
             LpipsLinear = Get("SPGD_LPIPS_LIN"),
             Telemetry = Get("SPGD_TELEMETRY") ?? "none",
             OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            DataRoots = Get("SPGD_DATA_ROOTS"),
+            DataCache = Get("SPGD_DATA_CACHE"),
+            DataCacheBytes = Int("SPGD_DATA_CACHE_MB") is { } mb ? mb * (1L << 20) : null,
         };
         if (Int("SPGD_SIMULATED_MS") is { } ms) s.SimulatedServiceTime = TimeSpan.FromMilliseconds(ms);
         if (Int("SPGD_BATCH_LINGER_MS") is { } linger) s.BatchLinger = TimeSpan.FromMilliseconds(linger);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Spgd.Grains;
+using Spgd.Grains.Datasets;
 using Spgd.Grains.Persistence;
 using Spgd.Storage;
 
@@ -17,6 +18,15 @@ internal static class SpgdStorageSetup
             throw new ArgumentException("A silo needs --storage / SPGD_STORAGE: a folder path or an Azure storage connection string.");
         var store = BlobStoreFactory.Create(settings.Storage);
         silo.Services.AddSingleton(store);
+        // Data sets: blob prefixes of this store or of another container of the same account; read through a bounded cache.
+        var storage = settings.Storage;
+        silo.Services.AddSingleton(new DatasetStores(store,
+            ConnectionStrings.IsAzure(storage) ? container => BlobStoreFactory.CreateInContainer(storage, container) : null));
+        silo.Services.AddSingleton(new BlobImageCache(
+            settings.DataCache ?? Path.Combine(Path.GetTempPath(), "spgd-data-cache"), settings.DataCacheBytes ?? BlobImageCache.DefaultMaxBytes));
+        // Confinement is on in every silo host: roots from SPGD_DATA_ROOTS, else the storage folder and the working folder.
+        silo.Services.AddSingleton(DataRoots.From(settings.DataRoots,
+            [ConnectionStrings.IsAzure(storage) ? null : storage, Directory.GetCurrentDirectory(), settings.ModelCache], settings.ModelCache));
         silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store);
     }
 }

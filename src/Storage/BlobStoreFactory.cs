@@ -26,4 +26,18 @@ public static class BlobStoreFactory
         }
         return new AzureBlobStore(string.Join(';', kept), container, azureOptions);
     }
+
+    /// <summary>
+    /// A store on <paramref name="container"/> of the account that the Azure connection string <paramref name="storage"/>
+    /// names (its <c>Container=</c> pair, if any, is ignored).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="storage"/> is a folder, not an Azure connection string.</exception>
+    public static IBlobStore CreateInContainer(string storage, string container, AzureBlobStoreOptions? azureOptions = null)
+    {
+        if (string.IsNullOrWhiteSpace(storage) || !ConnectionStrings.IsAzure(storage))
+            throw new ArgumentException("Only Azure storage has containers; this storage is a folder.", nameof(storage));
+        var kept = storage.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(p => !p.StartsWith("Container=", StringComparison.OrdinalIgnoreCase));
+        return new AzureBlobStore(string.Join(';', kept), container, azureOptions);
+    }
 }

@@ -61,7 +61,7 @@ public static class CliApp
         }
         catch (Exception e)
         {
-            if (Environment.GetEnvironmentVariable("SPGD_DEBUG") is "1" or "true") Console.Error.WriteLine(e);
+            if (Environment.GetEnvironmentVariable("SPGD_DEBUG") is "1" or "true") Console.Error.WriteLine(Spgd.Storage.SecretRedaction.Redact(e.ToString()));
             return Report(e);
         }
     }
@@ -103,9 +103,9 @@ public static class CliApp
         return $"{m.Groups["name"].Value}: '{m.Groups["value"].Value}' is not {expected}";
     }
 
-    /// <summary>Writes <c>spgd: error: message</c> as a single line on stderr.</summary>
+    /// <summary>Writes <c>spgd: error: message</c> as a single line on stderr, with any secret in it masked.</summary>
     public static void ReportError(string message) =>
-        Console.Error.WriteLine("spgd: error: " + OneLine(message));
+        Console.Error.WriteLine("spgd: error: " + Spgd.Storage.SecretRedaction.Redact(OneLine(message)));
 
     // ArgumentException appends " (Parameter 'x')", which names a C# parameter the user never saw.
     private static string MessageOf(Exception e) =>

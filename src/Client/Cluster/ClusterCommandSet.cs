@@ -11,11 +11,11 @@ namespace Spgd.Client.Cluster;
 public static class ClusterCommandSet
 {
     /// <summary>Names of the commands that only need Contracts and the Orleans client.</summary>
-    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal) { "submit", "watch", "jobs", "cancel", "results" };
+    public static IReadOnlySet<string> Names { get; } = new HashSet<string>(StringComparer.Ordinal) { "submit", "watch", "jobs", "cancel", "results", "data" };
 
     /// <summary>True when <paramref name="args"/> invoke a client-only command.</summary>
     public static bool IsInvokedBy(string[] args) => args.Length > 0 && Names.Contains(args[0]);
 
     /// <summary>The client-only commands.</summary>
-    public static Command[] Create() => [SubmitCommand.Create(), WatchCommand.Create(), JobsCommand.Create(), CancelCommand.Create(), ResultsCommand.Create()];
+    public static Command[] Create() => [SubmitCommand.Create(), WatchCommand.Create(), JobsCommand.Create(), CancelCommand.Create(), ResultsCommand.Create(), DataCommand.Create()];
 }

@@ -16,7 +16,7 @@ public static class CancelCommand
         var command = new Command("cancel", "Cancel a job") { job, clustering, gateway };
         command.SetAction(async (parse, ct) =>
         {
-            await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
+            await using var cluster = await ClusterClientHost.ConnectAsync(ClusterCommandOptions.ClusteringOf(parse, clustering), gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             var grain = cluster.Client.GetGrain<IJobGrain>(parse.GetValue(job)!);
             var before = await grain.GetStatusAsync();
             if (before.State == JobState.Unknown) { Console.Error.WriteLine($"No job '{before.JobId}'."); return 1; }

@@ -16,7 +16,7 @@ public static class JobsCommand
         var command = new Command("jobs", "List the cluster's jobs") { clustering, gateway };
         command.SetAction(async (parse, ct) =>
         {
-            await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
+            await using var cluster = await ClusterClientHost.ConnectAsync(ClusterCommandOptions.ClusteringOf(parse, clustering), gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             var table = new Table().AddColumns("Job", "State", "Done", "Failed", "Total", "Data set", "Submitted (UTC)");
             table.Columns[0].NoWrap(); // ids are copied into other commands
             foreach (var id in await cluster.Client.GetGrain<IJobIndexGrain>(0).ListAsync())

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Spgd.Client.Cluster;
-using Spgd.Contracts.Jobs;
 using Spgd.Storage;
 
 namespace Spgd.Client.Commands;
@@ -21,27 +20,12 @@ public static class ResultsCommand
         command.SetAction(async (parse, ct) =>
         {
             var jobId = parse.GetValue(job)!;
-            var store = BlobStoreFactory.Create(parse.GetValue(storage)
-                ?? throw new ArgumentException("--storage (or SPGD_STORAGE) is needed: the cluster's folder or Azure connection string."));
-            var prefix = ItemKeys.JobPrefix(jobId);
-            var names = await store.ListAsync(prefix, ct);
-            if (names.Count == 0)
-            {
-                Console.Error.WriteLine($"No results for job '{jobId}' in {store}.");
-                return 1;
-            }
-
+            var store = BlobStoreFactory.Create(ClusterCommandOptions.RequiredStorageOf(parse, storage));
             var target = Path.GetFullPath(parse.GetValue(outDir)!);
-            foreach (var name in names)
-            {
-                var blob = await store.GetAsync(name, ct);
-                if (blob is null) continue; // deleted while listing
-                var path = Path.Combine(target, name[prefix.Length..].Replace('/', Path.DirectorySeparatorChar));
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await File.WriteAllBytesAsync(path, blob.Content, ct);
-            }
+            var copied = await StoredJob.CopyAsync(store, jobId, target, ct);
+            if (copied == 0) throw new DirectoryNotFoundException($"no results for job '{jobId}' in {store}");
 
-            Console.WriteLine($"Copied {names.Count} files of job {jobId} to {target}");
+            Console.WriteLine($"Copied {copied} files of job {jobId} to {target}");
             var table = Path.Combine(target, "summary", "evaluation.md");
             if (File.Exists(table)) Console.WriteLine(await File.ReadAllTextAsync(table, ct));
             return 0;

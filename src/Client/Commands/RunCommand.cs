@@ -63,6 +63,16 @@ public static class RunCommand
         return CliApp.HandlesOwnInterrupts(command);
     }
 
+    // The folders of the local paths a job reads (data set, checkpoint, config, masks, kernels).
+    private static IEnumerable<string> JobFolders(JobDefinition definition)
+    {
+        if (definition.Dataset.Kind == DatasetKind.Folder && definition.Dataset.Path is { } folder) yield return folder;
+        var files = new[] { definition.Model.Checkpoint, definition.Model.Config }
+            .Concat(definition.Tasks.SelectMany(t => t.Parameters.Where(p => p.Key is "kernel_path" or "mask_path").Select(p => p.Value)));
+        foreach (var file in files.OfType<string>())
+            if (Path.IsPathRooted(file) && Path.GetDirectoryName(file) is { Length: > 0 } dir) yield return dir;
+    }
+
     private static async Task<int> RunAsync(JobDefinition definition, string jobId, string outDir, int slots, TimeSpan? simulated, bool replace)
     {
         using var interrupts = Interrupts.Listen();
@@ -74,6 +84,8 @@ public static class RunCommand
             Clustering = "localhost", Storage = outDir, Device = simulated is null ? "cpu" : "sim", Slots = slots,
             SimulatedServiceTime = simulated,
             SiloPort = FreePort.Next(), GatewayPort = FreePort.Next(),
+            // This silo serves this one job: its roots are the folders the job itself names on this machine.
+            DataRoots = string.Join(Path.PathSeparator, JobFolders(definition).Append(outDir).Append(Directory.GetCurrentDirectory())),
         };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         // Orleans' start-up notes (GC mode, watchdog) are noise for a one-shot local run. Warnings go to stdout: stderr

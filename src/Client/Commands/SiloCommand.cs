@@ -23,15 +23,20 @@ public static class SiloCommand
         var siloPort = CliOptions.Integer("--silo-port", "Silo-to-silo port", 1, 65535, defaultValue: 11111);
         var gatewayPort = CliOptions.Integer("--gateway-port", "Client gateway port", 1, 65535, defaultValue: 30000);
         var telemetry = new Option<string>("--telemetry") { DefaultValueFactory = _ => "none", Description = "none | console | otlp" };
-        var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, maxBatch, linger, simulate, siloPort, gatewayPort, telemetry };
+        var dataRoots = new Option<string?>("--data-roots")
+        {
+            Description = "Folders (':'-separated) this silo reads data sets and checkpoints from (default: $SPGD_DATA_ROOTS, else the storage folder and the working folder)",
+        };
+        var command = new Command("silo", "Run a silo of an SPGD cluster") { clustering, storage, device, slots, maxBatch, linger, simulate, siloPort, gatewayPort, telemetry, dataRoots };
         command.SetAction(async (parse, ct) =>
         {
             var settings = new SpgdSiloSettings
             {
-                Clustering = parse.GetValue(clustering)!, Storage = parse.GetValue(storage), Device = parse.GetValue(device),
+                Clustering = ClusterCommandOptions.ClusteringOf(parse, clustering), Storage = ClusterCommandOptions.StorageOf(parse, storage), Device = parse.GetValue(device),
                 Slots = parse.GetValue(slots), MaxBatchSize = parse.GetValue(maxBatch), BatchLinger = TimeSpan.FromMilliseconds(parse.GetValue(linger)),
                 SiloPort = parse.GetValue(siloPort), GatewayPort = parse.GetValue(gatewayPort),
                 Telemetry = parse.GetValue(telemetry)!,
+                DataRoots = parse.GetValue(dataRoots) ?? (Environment.GetEnvironmentVariable("SPGD_DATA_ROOTS") is { Length: > 0 } roots ? roots : null),
                 SimulatedServiceTime = parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
             };
             var builder = Host.CreateApplicationBuilder();

@@ -42,8 +42,10 @@ public static class SubmitCommand
                 definition = flags.ToDefinition(parse);
             }
 
+            if (ClusterCommandOptions.StorageOf(parse, storage) is { } storageSetting)
+                await BlobDatasetCheck.ThrowIfEmptyAsync(storageSetting, definition.Dataset, ct);
             var jobId = parse.GetValue(id) ?? specId ?? $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
-            await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
+            await using var cluster = await ClusterClientHost.ConnectAsync(ClusterCommandOptions.ClusteringOf(parse, clustering), gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             var job = cluster.Client.GetGrain<IJobGrain>(jobId);
             var prior = await job.GetStatusAsync();
             var status = parse.GetValue(replace) && prior.State != JobState.Unknown ? await job.ReplaceAsync(definition) : await job.SubmitAsync(definition);

@@ -17,7 +17,7 @@ public static class WatchCommand
         var command = new Command("watch", "Follow a job's progress until it ends") { job, clustering, gateway };
         command.SetAction(async (parse, ct) =>
         {
-            await using var cluster = await ClusterClientHost.ConnectAsync(parse.GetValue(clustering)!, gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
+            await using var cluster = await ClusterClientHost.ConnectAsync(ClusterCommandOptions.ClusteringOf(parse, clustering), gatewayPort: parse.GetValue(gateway), cancellationToken: ct);
             return await WatchAsync(cluster.Client, parse.GetValue(job)!, ct);
         });
         return command;

@@ -50,9 +50,12 @@ public enum DatasetKind
 
     /// <summary>Image files of a folder visible to the compute silos, in ordinal name order.</summary>
     Folder,
+
+    /// <summary>Image blobs directly under a prefix of the cluster's blob storage, in ordinal name order.</summary>
+    Blob,
 }
 
-/// <summary>A data set: the built-in demo (<see cref="Count"/> images) or a folder of image files.</summary>
+/// <summary>A data set: the built-in demo (<see cref="Count"/> images), a folder of image files or a blob prefix of them.</summary>
 [GenerateSerializer, Immutable]
 public sealed record DatasetRef
 {
@@ -79,6 +82,12 @@ public sealed record DatasetRef
 
     /// <summary>A named split (Spgd.Evaluation's <c>DatasetSplits</c>) listing exactly which files of <see cref="Path"/> to use.</summary>
     [Id(7)] public string? Split { get; init; }
+
+    /// <summary>Blob name prefix for <see cref="DatasetKind.Blob"/>, ending in '/' (e.g. <c>datasets/ffhq/</c>).</summary>
+    [Id(8)] public string? BlobPrefix { get; init; }
+
+    /// <summary>Container of <see cref="BlobPrefix"/>; null: the container of the cluster's storage.</summary>
+    [Id(9)] public string? BlobContainer { get; init; }
 
     /// <summary>FFHQ or ImageNet when the folder name says so, else the folder name.</summary>
     public static string LabelFor(string folder)

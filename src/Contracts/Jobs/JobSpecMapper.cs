@@ -9,7 +9,6 @@ public static class JobSpecMapper
     /// The definition of <paramref name="spec"/>. Relative paths resolve against <paramref name="baseDirectory"/>
     /// (the spec file's folder); they must name the same files on the compute silos.
     /// </summary>
-    /// <exception cref="NotSupportedException">A data set in blob storage (not yet run by the cluster).</exception>
     public static JobDefinition ToDefinition(JobSpec spec, string? baseDirectory = null)
     {
         string? Resolve(string? path) => path is null || Path.IsPathRooted(path) || baseDirectory is null
@@ -25,7 +24,12 @@ public static class JobSpecMapper
                 Kind = DatasetKind.Folder, Path = Resolve(folder), Count = d.Count ?? 0, StartIndex = d.StartIndex, EndIndex = d.EndIndex,
                 Size = d.ImageSize, Label = DatasetRef.LabelFor(Resolve(folder)!), Split = d.Split,
             },
-            _ => throw new NotSupportedException("Data sets under a blob prefix are not run by the cluster yet: use dataset.folder or dataset.builtin."),
+            { BlobPrefix: { } prefix } => new DatasetRef
+            {
+                Kind = DatasetKind.Blob, BlobPrefix = prefix.EndsWith('/') ? prefix : prefix + "/", BlobContainer = d.BlobContainer,
+                StartIndex = d.StartIndex, EndIndex = d.EndIndex, Size = d.ImageSize, Label = DatasetRef.LabelFor(prefix), Split = d.Split,
+            },
+            _ => throw new ArgumentException("dataset: no image source: set one of folder, blob_prefix or builtin."),
         };
 
         var m = spec.Model;

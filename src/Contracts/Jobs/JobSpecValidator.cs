@@ -136,8 +136,8 @@ public static partial class JobSpecValidator
         if (dataset.StartIndex is < 0) add("dataset.start_index", $"{dataset.StartIndex} must be >= 0");
         if (dataset.EndIndex is { } end && end <= (dataset.StartIndex ?? 0))
             add("dataset.end_index", $"{end} must be greater than start_index {dataset.StartIndex ?? 0} (the range is [start, end))");
-        if (dataset.Split is not null && dataset.Folder is null)
-            add("dataset.split", $"'{dataset.Split}' needs dataset.folder: the folder that holds the split's files");
+        if (dataset.Split is not null && dataset.Folder is null && dataset.BlobPrefix is null)
+            add("dataset.split", $"'{dataset.Split}' needs dataset.folder or dataset.blob_prefix: where the split's files are");
         if (dataset.BlobContainer is not null && dataset.BlobPrefix is null)
             add("dataset.blob_container", "only applies together with blob_prefix");
 
@@ -154,7 +154,6 @@ public static partial class JobSpecValidator
         if (dataset.BlobPrefix is { } prefix)
         {
             if (BlobPathProblem(prefix) is { } problem) add("dataset.blob_prefix", $"'{prefix}' {problem}");
-            else add("dataset.blob_prefix", "data sets under a blob prefix are not run by the cluster yet: use dataset.folder or dataset.builtin");
             if (dataset.BlobContainer is { } container && !ContainerName().IsMatch(container))
                 add("dataset.blob_container", $"'{container}' is not a valid container name: 3-63 lowercase letters, digits and single hyphens");
             return;
@@ -363,30 +362,9 @@ public static partial class JobSpecValidator
         .Where(f => JobSpecValidationOptions.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
         .Order(StringComparer.Ordinal).ToList();
 
-    private static bool IsInside(string path, string root)
-    {
-        root = Path.TrimEndingDirectorySeparator(root);
-        return path == root || path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal);
-    }
+    private static bool IsInside(string path, string root) => PathConfinement.IsInside(path, root);
 
-    // Follows symbolic links in every component, like realpath(3).
-    private static string ResolveLinks(string path)
-    {
-        var parts = path.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        var current = Path.GetPathRoot(path) ?? "/";
-        for (var i = 0; i < parts.Length; i++)
-        {
-            var next = Path.Combine(current, parts[i]);
-            for (var hops = 0; hops < 40; hops++)
-            {
-                FileSystemInfo info = Directory.Exists(next) ? new DirectoryInfo(next) : new FileInfo(next);
-                if (info.LinkTarget is not { } target) break;
-                next = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(next) ?? current, target));
-            }
-            current = next;
-        }
-        return current;
-    }
+    private static string ResolveLinks(string path) => PathConfinement.ResolveLinks(path);
 
     private static string? BlobPathProblem(string path)
     {

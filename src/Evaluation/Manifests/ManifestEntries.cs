@@ -20,22 +20,28 @@ public static class ManifestEntries
     /// </summary>
     /// <exception cref="MissingManifestFilesException">Some of the names are not in the source; all are listed.</exception>
     /// <exception cref="InvalidDataException">The source holds no image at all.</exception>
+    /// <param name="source">Where the files are.</param>
+    /// <param name="names">The names in evaluation order; null: every image of the source.</param>
+    /// <param name="cancellationToken">Cancels the hashing.</param>
+    /// <param name="parallelism">Files read and hashed at once (a remote source such as a blob prefix gains from several); the
+    /// entries keep the order of <paramref name="names"/> whatever it is.</param>
     public static async Task<IReadOnlyList<ManifestEntry>> FromSourceAsync(
-        IManifestSource source, IEnumerable<string>? names = null, CancellationToken cancellationToken = default)
+        IManifestSource source, IEnumerable<string>? names = null, CancellationToken cancellationToken = default, int parallelism = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parallelism, 1);
         var ordered = names?.ToList() ?? [.. ImageFileNames.OrderedImages(await source.ListAsync(cancellationToken))];
         if (ordered.Count == 0) throw new InvalidDataException($"Data set '{source.Location}' holds no image ({string.Join(", ", ImageFileNames.Extensions)}).");
-        var entries = new List<ManifestEntry>(ordered.Count);
-        var missing = new List<string>();
-        foreach (var name in ordered)
-        {
-            await using var stream = await source.OpenReadAsync(name, cancellationToken);
-            if (stream is null) missing.Add(name);
-            else entries.Add(await HashAsync(name, stream, cancellationToken));
-        }
+        var found = new ManifestEntry?[ordered.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, ordered.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken }, async (i, ct) =>
+            {
+                await using var stream = await source.OpenReadAsync(ordered[i], ct);
+                if (stream is not null) found[i] = await HashAsync(ordered[i], stream, ct);
+            });
 
+        var missing = ordered.Where((_, i) => found[i] is null).ToList();
         if (missing.Count > 0) throw new MissingManifestFilesException(source.Location, missing, ordered.Count);
-        return entries;
+        return found.Select(e => e!).ToList();
     }
 
     /// <summary>The entry of one file: its byte count and SHA-256 read from <paramref name="content"/> to its end.</summary>

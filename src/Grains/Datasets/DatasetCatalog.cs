@@ -37,24 +37,9 @@ public static class DatasetCatalog
                         .Where(n => !n.StartsWith('.') && ImageFiles.IsCandidate(Path.Combine(dataset.Path, n)))
                         .Order(StringComparer.Ordinal)
                         .ToList();
-                if (dataset.StartIndex is not null || dataset.EndIndex is not null)
-                {
-                    var start = Math.Clamp(dataset.StartIndex ?? 0, 0, files.Count);
-                    var end = Math.Clamp(dataset.EndIndex ?? files.Count, start, files.Count);
-                    files = files[start..end];
-                }
-
-                if (dataset.Count > 0) files = files.Take(dataset.Count).ToList();
-                if (files.Count == 0)
-                    throw new InvalidDataException($"Data set folder '{dataset.Path}' contains no image files ({string.Join(", ", ImageFiles.Extensions)}).");
-                var stems = files.GroupBy(f => Path.GetFileNameWithoutExtension(f), StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-                return files.Select(f =>
-                {
-                    var stem = Path.GetFileNameWithoutExtension(f);
-                    return new DatasetImage(stems[stem] == 1 ? stem : f, f);
-                }).ToList();
+                return DatasetSelection.Images(files, dataset, dataset.Path);
             default:
+                // Blob data sets are listed asynchronously, through the store: BlobDatasetCatalog.
                 throw new ArgumentOutOfRangeException(nameof(dataset), dataset.Kind, "Unknown data set kind.");
         }
     }

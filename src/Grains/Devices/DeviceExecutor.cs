@@ -323,9 +323,9 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             {
                 Kind = OutcomeKind.Succeeded, Metrics = r.Metrics, NetworkEvaluations = r.NetworkEvaluations, Seed = r.Seed,
             },
-            { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message },
-            { Error: BlobStoreException e } => outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"storage: {e.Message}" },
-            { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}" },
+            { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = SecretRedaction.Redact(e.Message) },
+            { Error: BlobStoreException e } => outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = SecretRedaction.Redact($"storage: {e.Message}") },
+            { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = SecretRedaction.Redact($"{e.GetType().Name}: {e.Message}") },
             _ => outcome with { Kind = OutcomeKind.FailedTransient, Error = "The runner returned neither a result nor an error." },
         };
         if (outcome.Kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure)

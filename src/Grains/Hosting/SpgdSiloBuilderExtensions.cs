@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.MembershipService.SiloMetadata;
+using Spgd.Grains.Datasets;
 using Spgd.Grains.Devices;
 using Spgd.Grains.Jobs;
 using Spgd.Grains.Placement;
@@ -38,6 +39,11 @@ public static class SpgdSiloBuilderExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<ClusterLoadView>());
         services.AddSingleton<DeviceExecutor>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeviceExecutor>());
+        // Silo hosts register their configured data roots, stores and cache first; a bare test cluster gets these.
+        services.TryAddSingleton(DataRoots.Unconfined);
+        services.TryAddSingleton(sp => new DatasetStores(sp.GetRequiredService<Spgd.Storage.IBlobStore>(), null));
+        services.TryAddSingleton(_ => new BlobImageCache(Path.Combine(Path.GetTempPath(), "spgd-data-cache"), BlobImageCache.DefaultMaxBytes));
+        services.TryAddSingleton<BlobImageReader>();
         if (device.SimulatedServiceTime is { } serviceTime)
             services.TryAddSingleton<IWorkItemRunner>(new SimulatedWorkItemRunner(serviceTime));
         return builder;

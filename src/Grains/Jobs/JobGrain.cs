@@ -19,7 +19,7 @@ namespace Spgd.Grains.Jobs;
 internal sealed class JobGrain(
     [PersistentState("job-definition", SpgdStorage.GrainStorageName)] IPersistentState<JobDefinitionState> definitionState,
     [PersistentState("job-progress", SpgdStorage.GrainStorageName)] IPersistentState<JobProgressState> progressState,
-    IOptions<JobOptions> options, IBlobStore store, ILocalSiloDetails silo, IClusterMembershipService membership,
+    IOptions<JobOptions> options, IBlobStore store, DatasetStores datasets, DataRoots dataRoots, ILocalSiloDetails silo, IClusterMembershipService membership,
     ILogger<JobGrain> logger) : Grain, IJobGrain, IRemindable
 {
     private readonly JobOptions _options = options.Value;
@@ -109,14 +109,18 @@ internal sealed class JobGrain(
         try
         {
             var resolved = JobDefinitionChecks.Validate(JobId, definition);
-            var images = DatasetCatalog.List(resolved.Dataset);
-            return new Prepared(resolved, await JobManifest.BuildAsync(resolved, images, new Dictionary<string, ulong>()), null);
+            dataRoots.ThrowIfOutside(resolved);
+            var images = await ListImagesAsync(resolved.Dataset);
+            return new Prepared(resolved, await JobManifest.BuildAsync(resolved, images, new Dictionary<string, ulong>(), datasets), null);
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
         {
-            return new Prepared(null, null, Refused(e.Message));
+            return new Prepared(null, null, Refused(SecretRedaction.Redact(e.Message)!));
         }
     }
+
+    private async Task<IReadOnlyList<DatasetImage>> ListImagesAsync(DatasetRef dataset) =>
+        dataset.Kind == DatasetKind.Blob ? await BlobDatasetCatalog.ListAsync(dataset, datasets) : DatasetCatalog.List(dataset);
 
     // A refused submission stores nothing, so the id stays free for a corrected one.
     private JobStatus Refused(string error) => new()
@@ -135,7 +139,8 @@ internal sealed class JobGrain(
         try
         {
             D.Definition = definition = JobDefinitionChecks.Validate(JobId, definition);
-            var images = DatasetCatalog.List(definition.Dataset);
+            dataRoots.ThrowIfOutside(definition);
+            var images = await ListImagesAsync(definition.Dataset);
             D.ImageIds = images.Select(i => i.Id).ToArray();
             D.ImageSources = images.Select(i => i.Source).ToArray();
             var count = Items.Count;
@@ -143,7 +148,7 @@ internal sealed class JobGrain(
             S.Status = new byte[count];
             S.Attempts = new byte[count];
             _ledger = new ItemLedger(S.Status, S.Attempts, LedgerPolicy.From(_options));
-            manifest = await JobManifest.BuildAsync(definition, images, Items.Seeds());
+            manifest = await JobManifest.BuildAsync(definition, images, Items.Seeds(), datasets);
             D.ManifestDigest = manifest.Digest;
             D.SpecDigest = JobBinding.SpecDigest(definition);
             S.State = JobState.Running;
@@ -153,7 +158,7 @@ internal sealed class JobGrain(
             definitionState.State = new JobDefinitionState();
             progressState.State = new JobProgressState();
             _ledger = new ItemLedger([], [], LedgerPolicy.From(_options));
-            return Refused(e.Message);
+            return Refused(SecretRedaction.Redact(e.Message)!);
         }
 
         await definitionState.WriteStateAsync();

@@ -14,19 +14,30 @@ namespace Spgd.Grains.Jobs;
 /// </summary>
 internal static class JobManifest
 {
+    // Blobs fetched and hashed at once when a blob data set's manifest is built.
+    private const int BlobHashParallelism = 8;
+
     /// <summary>The manifest of <paramref name="definition"/> over <paramref name="images"/>; <paramref name="seeds"/> maps item id → seed.</summary>
     /// <remarks>
-    /// Folder data sets hash the files as stored. The built-in demo images are a deterministic function of (index, size),
+    /// Folder and blob data sets hash the files as stored. The built-in demo images are a deterministic function of (index, size),
     /// so their entries hash that descriptor: cheap for jobs of thousands of demo images, and still changes with either.
     /// </remarks>
     public static async Task<DatasetManifest> BuildAsync(JobDefinition definition, IReadOnlyList<DatasetImage> images,
-        IReadOnlyDictionary<string, ulong> seeds)
+        IReadOnlyDictionary<string, ulong> seeds, DatasetStores datasets)
     {
         var dataset = definition.Dataset;
         IReadOnlyList<ManifestEntry> entries;
-        if (dataset.Kind == DatasetKind.Folder)
+        string source;
+        if (dataset.Kind is DatasetKind.Folder or DatasetKind.Blob)
         {
-            entries = await ManifestEntries.FromSourceAsync(new FolderManifestSource(dataset.Path!), images.Select(i => i.Source));
+            // The same files in a folder and under a prefix give the same entries (names relative to the root).
+            IManifestSource files = dataset.Kind == DatasetKind.Folder
+                ? new FolderManifestSource(dataset.Path!)
+                : BlobDatasetCatalog.SourceOf(dataset, datasets);
+            // A blob prefix is read over the network: several blobs at once keep a large data set's submission short.
+            entries = await ManifestEntries.FromSourceAsync(files, images.Select(i => i.Source),
+                parallelism: dataset.Kind == DatasetKind.Blob ? BlobHashParallelism : 1);
+            source = files.Location;
         }
         else
         {
@@ -38,6 +49,7 @@ internal static class JobManifest
             }
 
             entries = list;
+            source = "builtin spectral-demo";
         }
 
         return new DatasetManifest
@@ -48,7 +60,7 @@ internal static class JobManifest
             Spec = JsonSerializer.Serialize(definition with { SpecText = null }, ItemJson.Options),
             Seeds = seeds,
             Split = dataset.Split,
-            Source = dataset.Kind == DatasetKind.Folder ? dataset.Path : "builtin spectral-demo",
+            Source = source,
             Skipped = DatasetCatalog.Skipped(dataset),
         };
     }

@@ -15,7 +15,13 @@ namespace Spgd.Grains.Restoration;
 /// for the item's deterministic key (the executor stores it; a retry overwrites identical bytes). Items with the same
 /// <see cref="CoreBatchKey"/> can run as one batch (<see cref="Restorer.RestoreBatch"/>), each with its own seed.
 /// </summary>
-public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics) : IBatchWorkItemRunner
+/// <param name="models">The shared denoisers.</param>
+/// <param name="metrics">Measures restorations.</param>
+/// <param name="blobImages">Reads blob data sets' images (checked against the job's manifest); null: this runner reads folders and demo images only.</param>
+/// <param name="roots">The silo's data roots: a folder image or checkpoint outside them is not read (the job's silo checked
+/// its own roots at submission; this silo's may differ). Null: unconfined.</param>
+public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, Datasets.BlobImageReader? blobImages = null,
+    Datasets.DataRoots? roots = null) : IBatchWorkItemRunner
 {
     /// <inheritdoc />
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
@@ -129,7 +135,7 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         }
     }
 
-    private static PreparedItem Prepare(WorkItem item)
+    private PreparedItem Prepare(WorkItem item)
     {
         var settings = item.Settings;
         var (_, op, sampler) = Settings(item);
@@ -160,6 +166,9 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
     private IDenoiser LoadModel(WorkItem item, string device)
     {
         var model = item.Settings.Model;
+        foreach (var path in new[] { model.Checkpoint, model.Config })
+            if (path is not null && roots is not null && !roots.Allows(path, roots.ModelRoot))
+                throw new DeterministicItemException($"Model {model.Kind}: '{path}' is outside this silo's data roots; not read.");
         try
         {
             return models.Get(model, device);
@@ -172,12 +181,27 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
     }
 
     // A file that does not decode is the item's own fault: recorded once, never retried.
-    private static Tensor LoadImage(WorkItem item)
+    private Tensor LoadImage(WorkItem item)
     {
         var dataset = item.Settings.Dataset;
         if (dataset.Kind == DatasetKind.SpectralDemo)
             return DemoImages.Load(int.Parse(item.ImageSource, System.Globalization.CultureInfo.InvariantCulture), dataset.Size);
+        if (dataset.Kind == DatasetKind.Blob)
+        {
+            var reader = blobImages ?? throw new DeterministicItemException($"Item {item.ItemId}: this silo cannot read blob data sets.");
+            try
+            {
+                return ImageIO.Decode(reader.Read(item), dataset.Size, dataset.BlobPrefix + item.ImageSource);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new DeterministicItemException(e.Message, e);
+            }
+        }
+
         var path = Path.Combine(dataset.Path!, item.ImageSource);
+        if (roots is not null && !roots.Allows(path))
+            throw new DeterministicItemException($"Image '{path}' is outside this silo's data roots; not read.");
         try
         {
             return ImageIO.Load(path, dataset.Size);

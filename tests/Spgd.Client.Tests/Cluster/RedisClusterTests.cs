@@ -38,6 +38,31 @@ public sealed class RedisClusterTests
         Assert.True(await submitSpec.WaitAsync(TimeSpan.FromMinutes(2)) == 0, submitSpec.Output);
         Assert.Contains("Job spectral-demo ended Completed: 24 succeeded, 0 failed", submitSpec.Output); // 4 images × 3 tasks × 2 runs
 
+        // Confinement: the silos read only under their roots (here: their storage and working folder), so a spec naming
+        // a checkpoint in /etc or a data set folder reached through '../' is refused at submission, in one line.
+        var outside = TestPaths.NewTempDir("spgd-outside");
+        File.Copy(Directory.GetFiles(TestPaths.FfhqDemo, "*.png").Order(StringComparer.Ordinal).First(), Path.Combine(outside, "a.png"));
+        var specs = Path.Combine(dir, "specs");
+        Directory.CreateDirectory(specs);
+        Assert.StartsWith("..", Path.GetRelativePath(specs, outside)); // the spec reaches the images through '..' 
+        var refused = new Dictionary<string, (string Yaml, string Field)>
+        {
+            ["etc-checkpoint"] = ("dataset: {builtin: spectral-demo, count: 1, image_size: 256}\nmodel: {kind: unet, preset: ffhq256, checkpoint: /etc/passwd}\n",
+                "model.checkpoint: '/etc/passwd' is outside the folders this cluster reads data from"),
+            ["dotdot-folder"] = ($"dataset: {{folder: {Path.GetRelativePath(specs, outside)}, image_size: 64}}\nmodel: {{kind: spectral-gaussian}}\n",
+                "dataset.folder: '" + outside),
+        };
+        foreach (var (name, (yaml, field)) in refused)
+        {
+            var refusedSpec = Path.Combine(specs, name + ".yaml");
+            File.WriteAllText(refusedSpec, yaml + "tasks: [{name: inpainting_random}]\n");
+            await using var submitRefused = SpgdProcess.StartSpgd(dir, null, "submit", refusedSpec, "--clustering", clustering, "--id", name);
+            Assert.True(await submitRefused.WaitAsync(TimeSpan.FromMinutes(1)) != 0, submitRefused.Output);
+            var lines = submitRefused.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length == 1, submitRefused.Output);
+            Assert.Contains(field, lines[0]);
+        }
+
         await using var jobs = SpgdProcess.StartSpgd(dir, new Dictionary<string, string> { ["SPGD_DEBUG_ASSEMBLIES"] = "1" },
             "jobs", "--clustering", clustering);
         Assert.True(await jobs.WaitAsync(TimeSpan.FromMinutes(1)) == 0, jobs.Output);

@@ -35,7 +35,16 @@ public class KustomizeOverlayTests
         var labels = Map(silo, "spec", "template", "metadata", "labels");
         Assert.True(labels.ContainsKey("orleans/serviceId") && labels.ContainsKey("orleans/clusterId"), "Orleans Kubernetes hosting needs its pod labels");
         Assert.Contains(objects, o => Str(o, "kind") == "PodDisruptionBudget");
-        Assert.Contains(objects, o => Str(o, "kind") == "Job" && Node<YamlSequenceNode>(o, "spec", "template", "spec", "containers")!.ToString().Contains("spgd submit"));
+        // The submit Job runs spgd submit with the secret only in its environment (from the Secret), never on its command line.
+        var submit = Node<YamlSequenceNode>(objects.Single(o => Str(o, "kind") == "Job"), "spec", "template", "spec", "containers")!
+            .OfType<YamlMappingNode>().Single();
+        var commandLine = (Node<YamlSequenceNode>(submit, "command")?.OfType<YamlScalarNode>() ?? []).Concat(Node<YamlSequenceNode>(submit, "args")?.OfType<YamlScalarNode>() ?? [])
+            .Select(n => n.Value).ToList();
+        Assert.Equal(["spgd", "submit"], commandLine.Take(2));
+        Assert.DoesNotContain(commandLine, a => a!.Contains("SPGD_STORAGE") || a.Contains("--storage"));
+        var storageEnv = Node<YamlSequenceNode>(submit, "env")!.OfType<YamlMappingNode>().Single(e => Str(e, "name") == "SPGD_STORAGE");
+        Assert.Equal("spgd-storage", Str(storageEnv, "valueFrom", "secretKeyRef", "name"));
+        Assert.False(string.IsNullOrEmpty(config.GetValueOrDefault("SPGD_DATA_ROOTS")), "the silo config sets SPGD_DATA_ROOTS");
         var role = Single(objects, "Role", "spgd-silo");
         Assert.Contains("pods", Node<YamlSequenceNode>(role, "rules")!.ToString());
 

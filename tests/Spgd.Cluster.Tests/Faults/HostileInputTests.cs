@@ -23,11 +23,14 @@ public sealed class HostileInputTests(AzuriteFixture azurite, ITestOutputHelper 
     public async Task Hostile_specs_are_refused_at_submit_and_hostile_files_fail_once_with_their_reason()
     {
         var storage = new FaultStorage(azurite);
-        var corpus = TestPaths.NewTempDir("spgd-hostile");
+        var dir = TestPaths.NewTempDir("spgd-faults");
+        var corpus = Directory.CreateDirectory(Path.Combine(dir, "hostile")).FullName;
         var dataset = BuildHostileDataset(corpus);
-        await using var cluster = await ProcessCluster.StartAsync(storage.ConnectionString);
-        cluster.AddSilo("control");
-        cluster.AddSilo("compute", "cpu", slots: 1);
+        await using var cluster = await ProcessCluster.StartAsync(storage.ConnectionString, dir);
+        // Data roots: the working folder (the corpus) and the fixtures (a real checkpoint of the wrong architecture).
+        var roots = new Dictionary<string, string> { ["SPGD_DATA_ROOTS"] = string.Join(Path.PathSeparator, dir, TestPaths.Fixtures) };
+        cluster.AddSilo("control", environment: roots);
+        cluster.AddSilo("compute", "cpu", slots: 1, environment: roots);
         await cluster.WaitReadyAsync(TimeSpan.FromMinutes(2));
 
         // 1. Refused at submit: non-zero exit and exactly one stderr line naming the problem.
