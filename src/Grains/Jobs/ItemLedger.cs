@@ -54,6 +54,17 @@ public sealed class ItemLedger
     }
 
     /// <summary>
+    /// A cancelled job resubmitted with the same spec and data: its cancelled items, and those in flight when it was
+    /// cancelled, are pending again (their attempts kept); finished items stay finished.
+    /// </summary>
+    public static ItemLedger Reopen(byte[] status, byte[] attempts, LedgerPolicy policy, int retries, DateTime now)
+    {
+        for (var i = 0; i < status.Length; i++)
+            if (status[i] is (byte)ItemState.Cancelled or (byte)ItemState.Dispatched) status[i] = (byte)ItemState.Pending;
+        return Restore(status, attempts, policy, retries, now);
+    }
+
+    /// <summary>
     /// Every lease starts afresh: the job could not listen (a write of its own hung on storage, its heartbeats queued
     /// behind it), so the workers' silence is its own and must not cost their items an attempt.
     /// </summary>
@@ -135,6 +146,20 @@ public sealed class ItemLedger
         Refund(index);
         MakePending(index);
         return true;
+    }
+
+    /// <summary>A worker's heartbeat for all its items at once: the items the job no longer wants from it (see
+    /// <see cref="Heartbeat"/>); <paramref name="changed"/> when any lapsed lease was taken back.</summary>
+    public int[] Heartbeats(int[] indices, int[] attempts, DateTime now, out bool changed)
+    {
+        changed = false;
+        var unwanted = new List<int>();
+        for (var k = 0; k < indices.Length && k < attempts.Length; k++)
+        {
+            if (!Heartbeat(indices[k], attempts[k], now, out var takenBack)) unwanted.Add(indices[k]);
+            changed |= takenBack;
+        }
+        return [.. unwanted];
     }
 
     /// <summary>
@@ -271,6 +296,16 @@ public sealed class ItemLedger
         if (!IsEnded(index) || StatusOf(index) == ItemState.Cancelled) return;
         _attempts[index] = 0;
         MakePending(index);
+    }
+
+    /// <summary>How a job whose items all ended ends: Completed, Failed (every item failed, with the reason to show) or
+    /// CompletedWithFailures.</summary>
+    public (JobState State, string? Error) Ending()
+    {
+        var failed = Tally().Failed;
+        return failed == 0 ? (JobState.Completed, null)
+            : failed == Count ? (JobState.Failed, "every item failed (reasons in the task summaries)")
+            : (JobState.CompletedWithFailures, null);
     }
 
     /// <summary>Counts per state (for status reports).</summary>

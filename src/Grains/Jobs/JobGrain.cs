@@ -25,8 +25,8 @@ internal sealed class JobGrain(
     private readonly JobOptions _options = options.Value;
     private readonly DispatchWindow _window = new(options.Value);
     private ItemLedger _ledger = new([], [], LedgerPolicy.From(options.Value));
-    private IGrainTimer? _timer, _refill;
-    private bool _refillArmed, _dirty;
+    private JobClock? _clock;
+    private bool _dirty;
 
     private JobDefinitionState D => definitionState.State;
     private JobProgressState S => progressState.State;
@@ -34,14 +34,16 @@ internal sealed class JobGrain(
     private JobItemIndex Items => JobItemIndex.Of(JobId, D);
     private JobReports Reports => new(JobId, D, GrainFactory, store, logger);
     private ComputeSilos Silos => new(GrainFactory, membership, logger);
+    private JobAdmission Admission => new(JobId, datasets, dataRoots);
+    private JobClock Clock => _clock ??= new JobClock(this, _options.DispatchInterval, TickAsync,
+        async () => { if (S.State == JobState.Running) await DispatchAsync(DateTime.UtcNow); });
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _ledger = ItemLedger.Restore(S.Status, S.Attempts, LedgerPolicy.From(_options), S.Retries, DateTime.UtcNow);
         if (S.State != JobState.Running) return Task.CompletedTask;
         logger.LogInformation("Job {Job} resumed: {Status}", JobId, BuildStatus());
-        StartTimer();
-        ArmRefill();
+        Clock.Run();
         return Task.CompletedTask;
     }
 
@@ -52,8 +54,7 @@ internal sealed class JobGrain(
     {
         JobIds.ThrowIfInvalid(JobId); // before anything is stored under the id
         // A job stored as refused (no items; by versions that kept refusals) does not hold its id.
-        if (D.Definition is not null && _ledger.Count > 0) return await ResubmitAsync(definition);
-        return await StartAsync(definition);
+        return D.Definition is not null && _ledger.Count > 0 ? await ResubmitAsync(definition) : await StartAsync(definition);
     }
 
     public async Task<JobStatus> ReplaceAsync(JobDefinition definition)
@@ -62,13 +63,11 @@ internal sealed class JobGrain(
         if (D.Definition is null || _ledger.Count == 0) return await StartAsync(definition);
         if (S.State == JobState.Running)
             throw new ArgumentException($"job '{JobId}' is still running: cancel it first (spgd cancel {JobId}), then replace it");
-        var check = await PrepareAsync(definition); // a replacement that would be refused changes nothing
-        if (check.Error is not null) return check.Error;
+        try { await Admission.AdmitAsync(definition); } // a replacement that would be refused changes nothing
+        catch (Exception e) when (JobAdmission.IsRefusal(e)) { return JobStatusView.Refused(JobId, e, silo.Name); }
         var aside = JobBinding.AsideId(JobId, DateTimeOffset.UtcNow);
         var moved = await JobBinding.MoveAsideAsync(store, JobId, aside);
-        foreach (var point in (IReadOnlyList<Contracts.Sweeps.GridPoint?>?)D.Definition.Grid ?? [null])
-            foreach (var task in D.Definition.Tasks)
-                await GrainFactory.GetGrain<Contracts.Results.IAggregatorGrain>(Aggregation.AggregatorKeys.Of(JobId, task.Name, point?.Key)).ResetAsync();
+        await Reports.ResetAggregatorsAsync();
         logger.LogInformation("Job {Job} replaced: {Count} stored file(s) moved to jobs/{Aside}/", JobId, moved, aside);
         return await StartAsync(definition);
     }
@@ -76,58 +75,22 @@ internal sealed class JobGrain(
     // Same spec and data: the job goes on (a cancelled or interrupted one resumes). Anything else is refused, naming the difference.
     private async Task<JobStatus> ResubmitAsync(JobDefinition definition)
     {
-        var fresh = await PrepareAsync(definition);
-        if (fresh.Error is not null) return fresh.Error;
-        Evaluation.Manifests.DatasetManifest? storedManifest = null;
-        try
-        {
-            if ((await store.GetAsync(ItemKeys.Manifest(JobId)))?.Content is { } bytes) storedManifest = Evaluation.Manifests.ManifestJson.Parse(bytes);
-        }
-        catch (Exception e) when (e is InvalidDataException or System.Text.Json.JsonException or FormatException) { /* the digest alone then says that the data differ */ }
-        if (JobBinding.Difference(D.Definition!, D.SpecDigest, D.ManifestDigest, storedManifest, fresh.Definition!, fresh.Manifest!) is { } difference)
+        string? difference;
+        try { difference = await Admission.DifferenceAsync(store, D, await Admission.AdmitAsync(definition)); }
+        catch (Exception e) when (JobAdmission.IsRefusal(e)) { return JobStatusView.Refused(JobId, e, silo.Name); }
+        if (difference is not null)
             throw new ArgumentException($"job '{JobId}' already exists and its {difference}; use --replace to start it afresh (the old results are moved aside) or another --id");
         if (S.State == JobState.Cancelled)
         {
-            for (var i = 0; i < S.Status.Length; i++)
-                if (S.Status[i] is (byte)ItemState.Cancelled or (byte)ItemState.Dispatched) S.Status[i] = (byte)ItemState.Pending;
-            _ledger = ItemLedger.Restore(S.Status, S.Attempts, LedgerPolicy.From(_options), S.Retries, DateTime.UtcNow);
+            _ledger = ItemLedger.Reopen(S.Status, S.Attempts, LedgerPolicy.From(_options), S.Retries, DateTime.UtcNow);
             (S.State, S.FinishedAt) = (JobState.Running, null);
             await FlushAsync(force: true);
             await ResumeReminder.TryRegisterAsync(this, _options.ReminderPeriod, logger);
-            StartTimer();
-            ArmRefill();
+            Clock.Run();
             logger.LogInformation("Job {Job} resumed after cancellation: {Status}", JobId, BuildStatus());
         }
         return await GetStatusAsync();
     }
-
-    private sealed record Prepared(JobDefinition? Definition, Evaluation.Manifests.DatasetManifest? Manifest, JobStatus? Error);
-
-    // Validates and lists the data set without touching the stored job: what a resubmission is compared by.
-    private async Task<Prepared> PrepareAsync(JobDefinition definition)
-    {
-        try
-        {
-            var resolved = JobDefinitionChecks.Validate(JobId, definition);
-            dataRoots.ThrowIfOutside(resolved);
-            var images = await ListImagesAsync(resolved.Dataset);
-            return new Prepared(resolved, await JobManifest.BuildAsync(resolved, images, new Dictionary<string, ulong>(), datasets), null);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
-        {
-            return new Prepared(null, null, Refused(SecretRedaction.Redact(e.Message)!));
-        }
-    }
-
-    private async Task<IReadOnlyList<DatasetImage>> ListImagesAsync(DatasetRef dataset) =>
-        dataset.Kind == DatasetKind.Blob ? await BlobDatasetCatalog.ListAsync(dataset, datasets) : DatasetCatalog.List(dataset);
-
-    // A refused submission stores nothing, so the id stays free for a corrected one.
-    private JobStatus Refused(string error) => new()
-    {
-        JobId = JobId, State = JobState.Failed, Error = error, SubmittedAt = DateTimeOffset.UtcNow, FinishedAt = DateTimeOffset.UtcNow,
-        Dataset = D.Definition?.Dataset.Label ?? "", Silo = silo.Name,
-    };
 
     private async Task<JobStatus> StartAsync(JobDefinition definition)
     {
@@ -135,40 +98,34 @@ internal sealed class JobGrain(
         progressState.State = new JobProgressState();
         _ledger = new ItemLedger([], [], LedgerPolicy.From(_options));
         D.SubmittedAt = DateTimeOffset.UtcNow;
-        Evaluation.Manifests.DatasetManifest? manifest = null;
+        Evaluation.Manifests.DatasetManifest manifest;
         try
         {
-            D.Definition = definition = JobDefinitionChecks.Validate(JobId, definition);
-            dataRoots.ThrowIfOutside(definition);
-            var images = await ListImagesAsync(definition.Dataset);
-            D.ImageIds = images.Select(i => i.Id).ToArray();
-            D.ImageSources = images.Select(i => i.Source).ToArray();
+            var admitted = await Admission.AdmitAsync(definition);
+            D.Definition = admitted.Definition;
+            D.ImageIds = admitted.Images.Select(i => i.Id).ToArray();
+            D.ImageSources = admitted.Images.Select(i => i.Source).ToArray();
             var count = Items.Count;
             if (count > 5_000_000) throw new ArgumentException($"Job '{JobId}' expands to {count} items; at most 5,000,000 are supported.");
-            S.Status = new byte[count];
-            S.Attempts = new byte[count];
+            (S.Status, S.Attempts) = (new byte[count], new byte[count]);
             _ledger = new ItemLedger(S.Status, S.Attempts, LedgerPolicy.From(_options));
-            manifest = await JobManifest.BuildAsync(definition, images, Items.Seeds(), datasets);
-            D.ManifestDigest = manifest.Digest;
-            D.SpecDigest = JobBinding.SpecDigest(definition);
-            S.State = JobState.Running;
+            manifest = await Admission.ManifestAsync(admitted, Items.Seeds());
+            (D.ManifestDigest, D.SpecDigest, S.State) = (manifest.Digest, JobBinding.SpecDigest(admitted.Definition), JobState.Running);
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidDataException or UnauthorizedAccessException)
+        catch (Exception e) when (JobAdmission.IsRefusal(e))
         {
-            definitionState.State = new JobDefinitionState();
-            progressState.State = new JobProgressState();
+            (definitionState.State, progressState.State) = (new JobDefinitionState(), new JobProgressState());
             _ledger = new ItemLedger([], [], LedgerPolicy.From(_options));
-            return Refused(SecretRedaction.Redact(e.Message)!);
+            return JobStatusView.Refused(JobId, e, silo.Name);
         }
 
         await definitionState.WriteStateAsync();
         await progressState.WriteStateAsync();
         await GrainFactory.GetGrain<IJobIndexGrain>(0).AddAsync(JobId, D.SubmittedAt);
-        await store.PutAsync(ItemKeys.Manifest(JobId), Evaluation.Manifests.ManifestJson.ToUtf8(manifest!));
+        await store.PutAsync(ItemKeys.Manifest(JobId), Evaluation.Manifests.ManifestJson.ToUtf8(manifest));
         await Reports.WriteJobFilesAsync();
         await ResumeReminder.TryRegisterAsync(this, _options.ReminderPeriod, logger);
-        StartTimer();
-        ArmRefill(); // the first items go out now, not one dispatch interval later
+        Clock.Run(); // the first items go out now, not one dispatch interval later
         logger.LogInformation("Job {Job} submitted: {Items} items over {Images} images", JobId, _ledger.Count, D.ImageIds.Length);
         return BuildStatus();
     }
@@ -214,14 +171,9 @@ internal sealed class JobGrain(
     public Task<int[]> HeartbeatAsync(int[] indices, int[] attempts)
     {
         if (S.State != JobState.Running) return Task.FromResult(indices);
-        var now = DateTime.UtcNow;
-        var unwanted = new List<int>();
-        for (var k = 0; k < indices.Length && k < attempts.Length; k++)
-        {
-            if (!_ledger.Heartbeat(indices[k], attempts[k], now, out var takenBack)) unwanted.Add(indices[k]);
-            _dirty |= takenBack;
-        }
-        return Task.FromResult(unwanted.ToArray());
+        var unwanted = _ledger.Heartbeats(indices, attempts, DateTime.UtcNow, out var changed);
+        _dirty |= changed;
+        return Task.FromResult(unwanted);
     }
 
     public Task ReleaseAsync(int index, int attempt)
@@ -236,7 +188,7 @@ internal sealed class JobGrain(
         var inFlight = _ledger.Cancel();
         (S.State, S.FinishedAt, _dirty) = (JobState.Cancelled, DateTimeOffset.UtcNow, true); // dirty: a failed write is retried by the next status call
         await FlushAsync();
-        StopTimers();
+        Clock.Stop();
         await ResumeReminder.TryUnregisterAsync(this, logger);
         logger.LogInformation("Job {Job} cancelled with {InFlight} items in flight (their workers stop at their next heartbeat)", JobId, inFlight);
         try { await Reports.WritePartialAsync(_ledger, Items); _dirty = true; } // reconciliation may correct a declared failure
@@ -251,7 +203,7 @@ internal sealed class JobGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (S.State != JobState.Running) { StopTimers(); return; }
+        if (S.State != JobState.Running) { Clock.Stop(); return; }
         var now = DateTime.UtcNow;
         var lost = _ledger.ExpireLeases(now).ToList();
         foreach (var holder in _ledger.Holders().Where(Silos.IsDead)) lost.AddRange(_ledger.SiloLost(holder, now));
@@ -273,18 +225,7 @@ internal sealed class JobGrain(
     // report returns at once and reports already queued join the same batch and the same state write).
     private void RequestRefill()
     {
-        if (!_refillArmed && S.State == JobState.Running && _window.ShouldRefill(_ledger.InFlight)) ArmRefill();
-    }
-
-    private void ArmRefill()
-    {
-        _refill ??= this.RegisterGrainTimer(async _ =>
-        {
-            _refillArmed = false;
-            if (S.State == JobState.Running) await DispatchAsync(DateTime.UtcNow);
-        }, new GrainTimerCreationOptions(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-        _refill.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        _refillArmed = true;
+        if (!Clock.RefillArmed && S.State == JobState.Running && _window.ShouldRefill(_ledger.InFlight)) Clock.ArmRefill();
     }
 
     private async Task DispatchAsync(DateTime now)
@@ -332,14 +273,12 @@ internal sealed class JobGrain(
             return;
         }
 
-        var (_, failed, _, _) = _ledger.Tally();
-        S.State = failed == 0 ? JobState.Completed : failed == _ledger.Count ? JobState.Failed : JobState.CompletedWithFailures;
-        if (S.State == JobState.Failed) S.Error = "every item failed (reasons in the task summaries)";
-        S.FinishedAt = DateTimeOffset.UtcNow;
+        (S.State, var error) = _ledger.Ending();
+        (S.Error, S.FinishedAt) = (error ?? S.Error, DateTimeOffset.UtcNow);
         await FlushAsync(force: true);
-        StopTimers();
+        Clock.Stop();
         await ResumeReminder.TryUnregisterAsync(this, logger);
-        logger.LogInformation("Job {Job} ended {State}: {Failed} of {Total} items failed", JobId, S.State, failed, _ledger.Count);
+        logger.LogInformation("Job {Job} ended {State}: {Failed} of {Total} items failed", JobId, S.State, _ledger.Tally().Failed, _ledger.Count);
     }
 
     private async Task FlushAsync(bool force = false)
@@ -356,25 +295,5 @@ internal sealed class JobGrain(
         _dirty = false;
     }
 
-    private JobStatus BuildStatus()
-    {
-        var (succeeded, failed, inFlight, _) = _ledger.Tally();
-        return new JobStatus
-        {
-            JobId = JobId, State = D.Definition is null ? JobState.Unknown : S.State, Total = _ledger.Count,
-            Succeeded = succeeded, Failed = failed, InFlight = inFlight, Retries = _ledger.Retries,
-            SubmittedAt = D.SubmittedAt, FinishedAt = S.FinishedAt, Error = S.Error,
-            Dataset = D.Definition?.Dataset.Label ?? "", Silo = silo.Name,
-        };
-    }
-
-    private void StartTimer() =>
-        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(_options.DispatchInterval, _options.DispatchInterval) { KeepAlive = true });
-
-    private void StopTimers()
-    {
-        _timer?.Dispose();
-        _refill?.Dispose();
-        (_timer, _refill, _refillArmed) = (null, null, false);
-    }
+    private JobStatus BuildStatus() => JobStatusView.Of(JobId, D, S, _ledger, silo.Name);
 }

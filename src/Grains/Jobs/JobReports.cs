@@ -82,6 +82,14 @@ internal sealed class JobReports(string jobId, JobDefinitionState job, IGrainFac
         await WriteFinalAsync();
     }
 
+    /// <summary>Every cell's aggregator forgets its records (the job is replaced).</summary>
+    public async Task ResetAggregatorsAsync()
+    {
+        foreach (var point in (IReadOnlyList<GridPoint?>?)Definition.Grid ?? [null])
+            foreach (var task in Definition.Tasks)
+                await AggregatorOf(task.Name, point).ResetAsync();
+    }
+
     /// <summary>Every cell's summary and metrics, then the job's evaluation table.</summary>
     public async Task WriteFinalAsync()
     {

@@ -28,7 +28,8 @@ public sealed class NonlinearBlurRunTests
         Assert.Contains("ended Completed: 2 succeeded, 0 failed", run.Output);
         Assert.Contains("nonlinear_blur PSNR↑", run.Output);
         var job = Path.Combine(dir, "spgd-out", "jobs", "nonlinear-blur");
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(job, "items"), "*.png", SearchOption.AllDirectories).Count(f => !f.Contains("measurement", StringComparison.Ordinal)));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(job, "items"), "*.png", SearchOption.AllDirectories)
+            .Count(f => !f.Contains(".measurement.", StringComparison.Ordinal) && !f.Contains(".clean.", StringComparison.Ordinal))); // the restorations
         Assert.Equal(3, File.ReadAllLines(Path.Combine(job, "summary", "nonlinear_blur", "metrics.csv")).Length); // header + 2 images
 
         var report = Path.Combine(dir, "report");

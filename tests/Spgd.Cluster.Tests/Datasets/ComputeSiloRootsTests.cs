@@ -22,7 +22,8 @@ public sealed class ComputeSiloRootsTests
         File.Copy(photo, Path.Combine(root, "a.png"));
         File.Copy(photo, Path.Combine(outside, "a.png"));
         var runner = new CoreWorkItemRunner(new DenoiserCache(), MetricSetMetrics.Create(null, null), roots: DataRoots.From(root, []));
-        WorkItem Item(JobDefinition d) => new("j", 0, "inpainting_random/a-run0", "inpainting_random", "a", 0, "a.png", 0, 1, d);
+        WorkItem Item(JobDefinition d) => new("j", 0, "inpainting_random/a-run0", "inpainting_random", "a", 0, "a.png", 0, 1, d, null,
+            Spgd.Contracts.Recipes.RecipeResolver.Resolve(d, d.Tasks[0], null));
         var demo = TestJobs.Demo(images: 1, taskCount: 1, steps: 2, warmup: 1);
         DatasetRef Folder(string path) => new() { Kind = DatasetKind.Folder, Path = path, Size = 16, Label = "x" };
 

@@ -19,7 +19,9 @@ internal sealed class FaultStorage(AzuriteFixture azurite)
     {
         var prefix = $"jobs/{jobId}/items/";
         var names = await Open().ListAsync(prefix);
-        return names.Where(n => n.EndsWith(extension, StringComparison.Ordinal))
+        // Each item's own blob (its restoration or record), not the clean and measurement images stored beside it.
+        return names.Where(n => n.EndsWith(extension, StringComparison.Ordinal)
+                && !n.EndsWith(".clean" + extension, StringComparison.Ordinal) && !n.EndsWith(".measurement" + extension, StringComparison.Ordinal))
             .Select(n => n[prefix.Length..^extension.Length]).ToList();
     }
 
