@@ -48,6 +48,8 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         try
         {
             var (_, op, sampler) = Settings(item);
+            // A baseline draws its own noise per item (seeded from the item), so its items run alone.
+            if (Core.Sampling.BaselineSamplers.NameOf(sampler.Algorithm) is not null) return null;
             return new CoreBatchKey(item.Settings.Model, item.Settings.Dataset.Size, op, sampler);
         }
         catch (DeterministicItemException)
