@@ -58,6 +58,17 @@ public static class BaselineSamplers
         _ => null,
     };
 
+    /// <summary>Core's algorithm of baseline <paramref name="name"/>, or null when it names no baseline.</summary>
+    public static SamplerAlgorithm? AlgorithmOf(string name) => BaselineMethods.IsBaseline(name)
+        ? BaselineMethods.Canonical(name) switch
+        {
+            Dps => SamplerAlgorithm.DpsAncestral,
+            Ddrm => SamplerAlgorithm.Ddrm,
+            DiffPir => SamplerAlgorithm.DiffPir,
+            _ => SamplerAlgorithm.RedDiff,
+        }
+        : null;
+
     private static DiffPirOptions DiffPirFor(string task, double measurementNoise)
     {
         var (lambda, zeta) = DiffPirOptions.ScriptDefaults(task);

@@ -94,14 +94,7 @@ public static class CoreSettings
     }
 
     /// <summary>Core's algorithm of a baseline sampler name, or null when <paramref name="algorithm"/> is not one.</summary>
-    public static SamplerAlgorithm? Baseline(string algorithm) => algorithm switch
-    {
-        SamplerKinds.Dps => SamplerAlgorithm.DpsAncestral,
-        SamplerKinds.Ddrm => SamplerAlgorithm.Ddrm,
-        SamplerKinds.DiffPir => SamplerAlgorithm.DiffPir,
-        SamplerKinds.RedDiff => SamplerAlgorithm.RedDiff,
-        _ => null,
-    };
+    public static SamplerAlgorithm? Baseline(string algorithm) => SamplerKinds.IsBaseline(algorithm) ? BaselineSamplers.AlgorithmOf(algorithm) : null;
 
     private static double Double(string key, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
