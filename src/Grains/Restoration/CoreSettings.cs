@@ -57,9 +57,8 @@ public static class CoreSettings
         ArgumentNullException.ThrowIfNull(recipe);
         if (Baseline(recipe.Algorithm) is { } baseline)
         {
-            // A baseline runs at its protocol for the task (Core's BaselineSamplers); SPGD's settings do not reach it.
-            if (BaselineSamplers.Refusal(recipe.Algorithm, recipe.Task) is { } why)
-                throw new ArgumentException($"sampler {recipe.Algorithm} cannot run {TaskNames.Normalize(recipe.Task)}: {why}");
+            // A baseline runs at its protocol for the task (Core's BaselineSamplers); SPGD's settings do not reach it. A
+            // sweep's pair it refuses is accepted here and fails as its own items (CoreWorkItemRunner), not the job.
             return new SpgdOptions { Algorithm = baseline };
         }
         var options = new SpgdOptions

@@ -129,7 +129,11 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         var recipe = item.Recipe ?? throw new DeterministicItemException($"Item {item.ItemId}: it carries no resolved settings (recipe).");
         try
         {
-            return (recipe, CoreSettings.ToOperator(recipe), CoreSettings.ToSampler(recipe));
+            var sampler = CoreSettings.ToSampler(recipe);
+            // A sweep may pair a baseline with a task it cannot run: that item fails alone, once, with the reason.
+            if (Core.Sampling.BaselineSamplers.NameOf(sampler.Algorithm) is { } baseline && Core.Sampling.BaselineSamplers.Refusal(baseline, recipe.Task) is { } why)
+                throw new ArgumentException($"sampler {baseline} cannot run {recipe.Task}: {why}");
+            return (recipe, CoreSettings.ToOperator(recipe), sampler);
         }
         catch (ArgumentException e)
         {

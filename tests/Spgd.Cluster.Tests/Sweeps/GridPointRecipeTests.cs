@@ -20,7 +20,7 @@ public class GridPointRecipeTests
     [Fact]
     public void EachSamplerKindBecomesItsCoreOptions()
     {
-        var points = SweepExpander.Points(new SamplerSweep { Samplers = ["dps", "plain", "spgd"], Steps = [40], Adm = [true], DiffStateGradTau = [0.9] });
+        var points = SweepExpander.Points(new SamplerSweep { Samplers = ["dps-edm", "plain", "spgd"], Steps = [40], Adm = [true], DiffStateGradTau = [0.9] });
         var dps = Options(points[0]);
         Assert.Equal((SamplerAlgorithm.Dps, 40, 0.3, 1), (dps.Algorithm, dps.Steps, dps.DpsStepSize, dps.Warmup));
 
