@@ -127,13 +127,13 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
     private static (Contracts.Recipes.TaskRecipe Recipe, Core.Operators.OperatorSettings Op, Core.Sampling.SpgdOptions Sampler) Settings(WorkItem item)
     {
         var recipe = item.Recipe ?? throw new DeterministicItemException($"Item {item.ItemId}: it carries no resolved settings (recipe).");
+        // A sweep may pair a baseline with a task it cannot run: that item fails alone, once, with the reason (the same
+        // words for every such item, so the job's failure summary groups them).
+        if (Core.Sampling.BaselineSamplers.AlgorithmOf(recipe.Algorithm) is not null && Core.Sampling.BaselineSamplers.Refusal(recipe.Algorithm, recipe.Task) is { } why)
+            throw new DeterministicItemException($"sampler {recipe.Algorithm} cannot run {recipe.Task}: {why}");
         try
         {
-            var sampler = CoreSettings.ToSampler(recipe);
-            // A sweep may pair a baseline with a task it cannot run: that item fails alone, once, with the reason.
-            if (Core.Sampling.BaselineSamplers.NameOf(sampler.Algorithm) is { } baseline && Core.Sampling.BaselineSamplers.Refusal(baseline, recipe.Task) is { } why)
-                throw new ArgumentException($"sampler {baseline} cannot run {recipe.Task}: {why}");
-            return (recipe, CoreSettings.ToOperator(recipe), sampler);
+            return (recipe, CoreSettings.ToOperator(recipe), CoreSettings.ToSampler(recipe));
         }
         catch (ArgumentException e)
         {

@@ -60,7 +60,7 @@ public sealed class JobSpecValidatorTests : IDisposable
         { new SamplerParams { Beta = -0.1 }, "tasks[0].sampler.beta: -0.1 is out of range: expected [0, 1]" },
         { new SamplerParams { AdmScope = "forever" }, "tasks[0].sampler.adm_scope: unknown ADM scope 'forever': expected warmup or trajectory" },
         { new SamplerParams { Sampler = "dps-edm", Warmup = 5 }, "tasks[0].sampler.warmup: does not apply to sampler dps-edm (one likelihood step of dps_step_size per outer step)" },
-        { new SamplerParams { DpsStepSize = 0.5 }, "tasks[0].sampler.dps_step_size: only applies to sampler dps (this task runs spgd)" },
+        { new SamplerParams { DpsStepSize = 0.5 }, "tasks[0].sampler.dps_step_size: only applies to sampler dps-edm (this task runs spgd)" },
         { new SamplerParams { Adm = false, Beta = 0.9 }, "tasks[0].sampler.beta: has no effect without ADM (set adm: true, or preset: paper)" },
         { new SamplerParams { Preset = "fast" }, "tasks[0].sampler.preset: unknown preset 'fast': expected paper or reference" },
         { new SamplerParams { SigmaMax = 1, SigmaMin = 2 }, "tasks[0].sampler.sigma_min: 2 must be smaller than sigma_max 1" },

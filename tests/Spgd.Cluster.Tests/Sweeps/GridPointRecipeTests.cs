@@ -35,8 +35,8 @@ public class GridPointRecipeTests
     [Fact]
     public void UnknownSamplerIsRefusedNamingIt()
     {
-        var point = new GridPoint("X", "x", "ddrm", 10, 1, null, null, null, false, null, null);
+        var point = new GridPoint("X", "x", "ddim", 10, 1, null, null, null, false, null, null);
         var e = Assert.Throws<ArgumentException>(() => RecipeResolver.Resolve(Job, Job.Tasks[0], point));
-        Assert.Contains("ddrm", e.Message);
+        Assert.Contains("ddim", e.Message);
     }
 }

@@ -108,16 +108,16 @@ public class SweepExpanderTests
     [Fact]
     public void ProblemsNameTheListTheIndexAndTheExpectation()
     {
-        var sweep = new SamplerSweep { Samplers = ["spgd", "ddrm"], Warmup = [], Beta = [1.5], DiffStateGradTau = [0] };
+        var sweep = new SamplerSweep { Samplers = ["spgd", "ddim"], Warmup = [], Beta = [1.5], DiffStateGradTau = [0] };
         var problems = SweepExpander.Problems(sweep);
-        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddrm is not a sampler"));
+        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddim is not a sampler"));
         Assert.Contains("sweep.warmup: the list is empty; give at least one value (or leave the key out)", problems);
         Assert.Contains(problems, p => p.StartsWith("sweep.beta[0]: 1.5 must be in [0, 1]"));
         Assert.Contains(problems, p => p.StartsWith("sweep.diffstategrad_tau[0]: 0 must be in (0, 1]"));
         Assert.Empty(SweepExpander.Problems(new SamplerSweep()));
         Assert.Throws<ArgumentException>(() => SweepExpander.Points(new SamplerSweep(), new SweepBasis(Warmup: 0)));
         var e = Assert.Throws<ArgumentException>(() => SweepExpander.Points(sweep));
-        Assert.Contains("ddrm", e.Message);
+        Assert.Contains("ddim", e.Message);
         Assert.Throws<ArgumentException>(() => SweepExpander.Expand(new SamplerSweep(), [], ["hdr"], 1));
     }
 }
