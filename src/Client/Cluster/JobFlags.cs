@@ -107,6 +107,10 @@ public sealed class JobFlags
             Sampler = parse.GetValue(Algorithm), Steps = parse.GetValue(Steps), Warmup = parse.GetValue(Warmup), Preset = parse.GetValue(Preset),
             LearningRate = parse.GetValue(LearningRate), Beta = parse.GetValue(Beta),
         };
+        if (sampler.Sampler is { } method && Contracts.Sweeps.SamplerKinds.IsBaseline(method))
+            foreach (var name in tasks)
+                if (BaselineMethods.Refusal(method, name) is { } refusal)
+                    throw new ArgumentException($"--algorithm {method} cannot run {TaskNames.Normalize(name)}: {refusal}");
         // The spec's rules, so a flag gets the same one-line refusal as the same value in a spec.
         var problems = JobSpecValidator.Validate(new JobSpec
         {
@@ -118,10 +122,6 @@ public sealed class JobFlags
         problems = problems.Where(q => q.StartsWith("tasks[0].sampler.", StringComparison.Ordinal) || q.StartsWith("tasks[0].operator.noise_sigma", StringComparison.Ordinal)).ToList();
         if (problems.Count > 0)
             throw new ArgumentException("--" + problems[0].Replace("tasks[0].sampler.sampler:", "algorithm:").Replace("tasks[0].sampler.", "").Replace("tasks[0].operator.", "").Replace('_', '-'));
-        if (sampler.Sampler is { } method && Contracts.Sweeps.SamplerKinds.IsBaseline(method))
-            foreach (var name in tasks)
-                if (BaselineMethods.Refusal(method, name) is { } refusal)
-                    throw new ArgumentException($"--algorithm {method} cannot run {TaskNames.Normalize(name)}: {refusal}");
         var bestOf = parse.GetValue(BestOf);
         var blurParameters = NonlinearBlurFlags.Parameters(tasks, parse.GetValue(BlurModel), size);
         if (bestOf is { } k && (k < 1 || k > parse.GetValue(Runs)))

@@ -57,7 +57,7 @@ public sealed class JobFlagsTests
     }
 
     [Theory]
-    [InlineData(new[] { "--task", "motion_blur", "--algorithm", "ddrm" }, "--algorithm: ddrm cannot run motion_blur: ddrm needs A's SVD")]
+    [InlineData(new[] { "--task", "motion_blur", "--algorithm", "ddrm" }, "--algorithm ddrm cannot run motion_blur: ddrm needs A's SVD")]
     [InlineData(new[] { "--task", "gaussian_blur", "--task", "motion_blur", "--algorithm", "reddiff" }, "--algorithm reddiff cannot run motion_blur")]
     [InlineData(new[] { "--task", "gaussian_blur", "--algorithm", "dps", "--steps", "50" }, "--steps: does not apply to sampler dps")]
     public void A_baseline_is_refused_where_it_cannot_run_or_a_setting_would_not_reach_it(string[] args, string expected)
