@@ -66,6 +66,14 @@ public class ExampleSweepSpecTests
         Assert.Contains(problems, p => p.StartsWith("tasks[0].sampler.sampler: ddrm cannot run motion_blur: ddrm needs A's SVD", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("tasks[1].sampler.steps: does not apply to sampler reddiff", StringComparison.Ordinal));
         Assert.Equal(2, problems.Count(p => p.StartsWith("tasks", StringComparison.Ordinal)));
+
+        // The same rule for a job's own sampler (the CLI's --algorithm), whichever way the job arrives.
+        var definition = JobSpecMapper.ToDefinition(JobSpecLoader.Parse("dataset: { builtin: spectral-demo, count: 1, image_size: 16 }\nmodel: { kind: spectral-gaussian }\ntasks: [{name: gaussian_blur}, {name: motion_blur}]\n", "s.yaml")) with
+        {
+            Sampler = new SamplerParams { Sampler = "reddiff" },
+        };
+        Assert.Equal(["sampler: reddiff cannot run motion_blur: reddiff needs A's SVD, and a motion-blur kernel is not separable (only a dense (HW)×(HW) SVD)"],
+            JobSpecValidator.ValidateDefinition(definition));
     }
 
     [Fact]
