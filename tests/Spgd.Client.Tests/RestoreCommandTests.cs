@@ -82,6 +82,36 @@ public class RestoreCommandTests(ITestOutputHelper output)
         SpgdProcess.AssertCleanFailure(SpgdProcess.Run([.. FixtureArgs("prior_inpainting_random_paper"), "--lr", "0", "--output", Path.Combine(Path.GetTempPath(), "never.npy")]), "--lr");
 
     [Fact]
+    public void A_baseline_restores_a_photo_at_its_protocol_and_reports_its_evaluations()
+    {
+        var photo = Directory.EnumerateFiles(TestPaths.FfhqDemo, "*.png").Order().First();
+        var dir = TestPaths.NewTempDir();
+        try
+        {
+            var r = SpgdProcess.Run("restore", "--image", photo, "--size", "32", "--task", "gaussian_blur", "--seed", "3", "--algorithm", "ddrm", "--out", dir);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "metrics.json")));
+            // DDRM's protocol: 20 steps, one network evaluation each.
+            Assert.Equal(20, metrics.RootElement.GetProperty("network_evaluations").GetInt32());
+            Assert.True(metrics.RootElement.GetProperty("psnr").GetDouble() > 10, r.ToString());
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Theory]
+    [InlineData("motion_blur", new string[0], "--algorithm ddrm cannot run motion_blur")]
+    [InlineData("gaussian_blur", new[] { "--steps", "5" }, "--steps does not apply to --algorithm ddrm")]
+    public void A_baseline_is_refused_in_one_line_where_it_cannot_run_or_a_flag_would_not_reach_it(string task, string[] extra, string expected)
+    {
+        var photo = Directory.EnumerateFiles(TestPaths.FfhqDemo, "*.png").Order().First();
+        SpgdProcess.AssertCleanFailure(SpgdProcess.Run(["restore", "--image", photo, "--size", "32", "--task", task, "--algorithm", "ddrm", .. extra,
+            "--out", Path.Combine(Path.GetTempPath(), "never")]), expected);
+    }
+
+    [Fact]
     public void RestoresAPhotoAndReportsItsMetrics()
     {
         var photo = Directory.EnumerateFiles(TestPaths.FfhqDemo, "*.png").Order().First();

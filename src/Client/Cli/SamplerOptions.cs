@@ -1,3 +1,4 @@
+using Spgd.Contracts.Sweeps;
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
@@ -46,12 +47,13 @@ public sealed class SamplerOptions
     /// <summary>--sigma-min: last noise level before 0.</summary>
     public Option<double> SigmaMin { get; } = CliOptions.Number("--sigma-min", "Noise level σ_min of the last step before 0", 0, exclusiveMin: true, defaultValue: Defaults.SigmaMin);
 
-    /// <summary>--algorithm: SPGD or the DPS baseline.</summary>
+    /// <summary>--algorithm: SPGD, DPS's step on SPGD's schedule, or a baseline at its protocol.</summary>
     public Option<string> Algorithm { get; } = new Option<string>("--algorithm")
     {
-        Description = "spgd, or the DPS baseline on the same schedule (one likelihood step of --dps-step-size per outer step)",
-        DefaultValueFactory = _ => "spgd",
-    }.AcceptOnlyFromAmong("spgd", "dps");
+        Description = "spgd; dps-edm (DPS's likelihood step on SPGD's schedule, --dps-step-size per outer step); or a baseline at its own protocol: "
+                      + "dps (1,000 ancestral steps), ddrm, diffpir, reddiff (docs/evaluation.md)",
+        DefaultValueFactory = _ => SamplerKinds.Spgd,
+    }.AcceptOnlyFromAmong(SamplerKinds.Spgd, SamplerKinds.DpsEdm, SamplerKinds.Dps, SamplerKinds.Ddrm, SamplerKinds.DiffPir, SamplerKinds.RedDiff);
 
     /// <summary>--dps-step-size: ζ of the DPS baseline.</summary>
     public Option<double> DpsStepSize { get; } = CliOptions.Number("--dps-step-size", "DPS only: likelihood step size ζ", 0, exclusiveMin: true, defaultValue: Defaults.DpsStepSize);
@@ -63,6 +65,11 @@ public sealed class SamplerOptions
             command.Options.Add(o);
         command.Validators.Add(result =>
         {
+            // A baseline runs at its own protocol: a schedule flag would be silently ignored, so it is refused.
+            if (result.GetResult(Algorithm) is { Implicit: false } && CliOptions.TryGetValue(result, Algorithm, out var name) && SamplerKinds.IsBaseline(name))
+                foreach (Option o in new Option[] { Steps, Warmup, LearningRate, LrMinRatio, Beta, Preset, DiffStateGradTau, DiffStateGradPeriod, SigmaMax, SigmaMin, DpsStepSize })
+                    if (result.GetResult(o) is { Implicit: false })
+                        result.AddError($"{o.Name} does not apply to --algorithm {name} (it runs at its own protocol; docs/evaluation.md)");
             if (CliOptions.TryGetValue(result, SigmaMax, out var max) && CliOptions.TryGetValue(result, SigmaMin, out var min) && max < min)
                 result.AddError($"--sigma-max {result.GetValue(SigmaMax).ToString(CultureInfo.InvariantCulture)} is below --sigma-min {result.GetValue(SigmaMin).ToString(CultureInfo.InvariantCulture)}");
         });
@@ -81,7 +88,12 @@ public sealed class SamplerOptions
         DiffStateGradPeriod = parse.GetValue(DiffStateGradPeriod),
         SigmaMax = parse.GetValue(SigmaMax),
         SigmaMin = parse.GetValue(SigmaMin),
-        Algorithm = parse.GetValue(Algorithm) == "dps" ? SamplerAlgorithm.Dps : SamplerAlgorithm.Spgd,
+        Algorithm = parse.GetValue(Algorithm) switch
+        {
+            SamplerKinds.DpsEdm => SamplerAlgorithm.Dps,
+            var name when BaselineSamplers.AlgorithmOf(name!) is { } baseline => baseline,
+            _ => SamplerAlgorithm.Spgd,
+        },
         DpsStepSize = parse.GetValue(DpsStepSize),
     };
 }

@@ -40,6 +40,12 @@ public sealed class JobFlags
     /// <summary>--best-of K: summaries keep each image's best of K runs (by PSNR), recorded as such.</summary>
     public Option<int?> BestOf { get; } = CliOptions.OptionalInteger("--best-of", "Keep each image's best of K runs by PSNR in the summaries (recorded there; needs --runs >= K)", 1, JobSpecValidator.MaxRuns);
 
+    /// <summary><c>--algorithm NAME</c>: the sampler of every task (a baseline runs at its own protocol).</summary>
+    public Option<string?> Algorithm { get; } = new Option<string?>("--algorithm")
+    {
+        Description = $"Sampler of every task: {string.Join(" | ", Contracts.Sweeps.SamplerKinds.All)} (default spgd; dps, ddrm, diffpir and reddiff run at their own protocols)",
+    }.AcceptOnlyFromAmong([.. Contracts.Sweeps.SamplerKinds.All]);
+
     /// <summary><c>--steps T</c>.</summary>
     public Option<int?> Steps { get; } = CliOptions.OptionalInteger("--steps", $"SPGD outer steps T (default: the protocol's, else {SamplerDefaults.Steps})", 1, JobSpecValidator.MaxSteps);
 
@@ -74,7 +80,7 @@ public sealed class JobFlags
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Precision, Task, BlurModel, Runs, BestOf, Steps, Warmup, Preset, LearningRate, Beta, NoiseSigma, Protocol, Seed })
+        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Precision, Task, BlurModel, Runs, BestOf, Algorithm, Steps, Warmup, Preset, LearningRate, Beta, NoiseSigma, Protocol, Seed })
             command.Options.Add(o);
     }
 
@@ -102,9 +108,13 @@ public sealed class JobFlags
             : null;
         var sampler = new SamplerParams
         {
-            Steps = parse.GetValue(Steps), Warmup = parse.GetValue(Warmup), Preset = parse.GetValue(Preset),
+            Sampler = parse.GetValue(Algorithm), Steps = parse.GetValue(Steps), Warmup = parse.GetValue(Warmup), Preset = parse.GetValue(Preset),
             LearningRate = parse.GetValue(LearningRate), Beta = parse.GetValue(Beta),
         };
+        if (sampler.Sampler is { } method && Contracts.Sweeps.SamplerKinds.IsBaseline(method))
+            foreach (var name in tasks)
+                if (BaselineMethods.Refusal(method, name) is { } refusal)
+                    throw new ArgumentException($"--algorithm {method} cannot run {TaskNames.Normalize(name)}: {refusal}");
         // The spec's rules, so a flag gets the same one-line refusal as the same value in a spec.
         var problems = JobSpecValidator.Validate(new JobSpec
         {
@@ -115,7 +125,7 @@ public sealed class JobFlags
         // Only the flags' own fields: the probe spec's other parts (e.g. a task's checkpoint) are checked where they are given.
         problems = problems.Where(q => q.StartsWith("tasks[0].sampler.", StringComparison.Ordinal) || q.StartsWith("tasks[0].operator.noise_sigma", StringComparison.Ordinal)).ToList();
         if (problems.Count > 0)
-            throw new ArgumentException("--" + problems[0].Replace("tasks[0].sampler.", "").Replace("tasks[0].operator.", "").Replace('_', '-'));
+            throw new ArgumentException("--" + problems[0].Replace("tasks[0].sampler.sampler:", "algorithm:").Replace("tasks[0].sampler.", "").Replace("tasks[0].operator.", "").Replace('_', '-'));
         var bestOf = parse.GetValue(BestOf);
         var blurParameters = NonlinearBlurFlags.Parameters(tasks, parse.GetValue(BlurModel), size);
         if (bestOf is { } k && (k < 1 || k > parse.GetValue(Runs)))

@@ -51,6 +51,8 @@ public static class RestoreCommand
             var dev = DeviceOption.Resolve(parse.GetValue(device)!);
             using var cancel = CancelOnCtrlC();
             var options = samplerOptions.Create(parse, parse.GetValue(operatorOptions.Task)!);
+            if (BaselineSamplers.NameOf(options.Algorithm) is { } baseline && BaselineSamplers.Refusal(baseline, parse.GetValue(operatorOptions.Task)!) is { } refusal)
+                throw new CliInputException($"--algorithm {baseline} cannot run {TaskNames.Normalize(parse.GetValue(operatorOptions.Task)!)}: {refusal}");
             IDenoiser CreateDenoiser() => denoiserOptions.Create(parse, dev);
             if (parse.GetValue(image) is { } photo)
             {
@@ -59,7 +61,7 @@ public static class RestoreCommand
                 return RestorePhoto(everyday, settings, options, CreateDenoiser, () => lpipsOptions.Create(parse, dev), dev, cancel.Token);
             }
             return RestoreMeasurement(parse, operatorOptions, parse.GetValue(measurement)!, parse.GetValue(xStart)!, parse.GetValue(output)!,
-                options, CreateDenoiser, dev, cancel.Token);
+                options, CreateDenoiser, dev, cancel.Token, parse.GetValue(noise) ?? SamplerDefaults.NoiseSigma, parse.GetValue(operatorOptions.Seed));
         });
         return command;
     }
@@ -68,7 +70,7 @@ public static class RestoreCommand
 
     // Inputs and outputs are checked before the prior is loaded (a UNet takes a while), so bad paths fail at once.
     private static int RestoreMeasurement(ParseResult parse, OperatorOptions operatorOptions, string measurementPath, string xStartPath, string outputPath,
-        SpgdOptions options, Func<IDenoiser> createDenoiser, Device device, CancellationToken ct)
+        SpgdOptions options, Func<IDenoiser> createDenoiser, Device device, CancellationToken ct, double noiseSigma, ulong seed)
     {
         TensorFiles.PrepareOutputFile(outputPath, "--output");
         using var x = TensorFiles.ReadImages(xStartPath, "--x-start");
@@ -80,7 +82,18 @@ public static class RestoreCommand
         CheckMeasurementShape(op, xd, yd, measurementPath);
         var denoiser = createDenoiser();
         using var owned = denoiser as IDisposable;
-        var sampler = PosteriorSamplers.Create(denoiser, options);
+        // A baseline runs at its protocol for the task, with its own noise drawn from --seed.
+        using var baselineNoise = BaselineSamplers.NameOf(options.Algorithm) is null ? null : new GeneratorNoiseSource((long)ItemSeed.ForSampler(seed));
+        IPosteriorSampler sampler;
+        try
+        {
+            sampler = baselineNoise is null ? PosteriorSamplers.Create(denoiser, options)
+                : BaselineSamplers.Create(BaselineSamplers.NameOf(options.Algorithm)!, denoiser, op.Task, noiseSigma, baselineNoise);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new CliInputException($"--algorithm {BaselineSamplers.NameOf(options.Algorithm)}: {e.Message}");
+        }
         using var restored = sampler.Sample(xd, yd, op, null, ct);
         TensorFiles.Write(outputPath, restored, "--output");
         return 0;

@@ -19,6 +19,11 @@ public static partial class JobSpecValidator
             var task = definition.Tasks[i];
             if (task.Sampler is { } sampler) ValidateSampler(sampler, $"tasks[{i}].sampler", Add);
             if (task.BestOf is { } k) ValidateBestOf(k, definition.Runs, $"tasks[{i}]", Add);
+            // A baseline named for the whole job must be able to run each of its tasks (a sweep's pairs fail per item instead).
+            var method = task.Sampler?.Sampler ?? definition.Sampler.Sampler;
+            if (method is not null && Sweeps.SamplerKinds.IsBaseline(method) && TaskNames.TryNormalize(task.Name) is { } name
+                && BaselineMethods.Refusal(method, name) is { } refusal)
+                Add(task.Sampler?.Sampler is null ? "sampler" : $"tasks[{i}].sampler.sampler", $"{method.Trim().ToLowerInvariant()} cannot run {name}: {refusal}");
         }
         return problems;
     }

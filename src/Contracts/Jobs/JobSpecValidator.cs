@@ -56,7 +56,7 @@ public static partial class JobSpecValidator
                 else labels[label] = i;
             }
             ValidateOperator(task.Operator, canonical, spec.Dataset.ImageSize, field + ".operator", options, Add);
-            ValidateSampler(task.Sampler, field + ".sampler", Add);
+            ValidateSampler(task.Sampler, field + ".sampler", Add, canonical);
             if (task.BestOf is { } k) ValidateBestOf(k, spec.Runs, field, Add);
         }
         if (spec.Sweep is { } sweep)
@@ -302,7 +302,7 @@ public static partial class JobSpecValidator
         }
     }
 
-    private static void ValidateSampler(SamplerParams s, string field, Action<string, string> add)
+    private static void ValidateSampler(SamplerParams s, string field, Action<string, string> add, string? task = null)
     {
         if (s.Steps is { } steps && steps is < 1 or > MaxSteps) add(field + ".steps", $"{steps} is out of range: expected 1..{MaxSteps}");
         if (s.Warmup is { } warmup && warmup is < 1 or > MaxWarmup) add(field + ".warmup", $"{warmup} is out of range: expected 1..{MaxWarmup} (network evaluations per step)");
@@ -328,15 +328,25 @@ public static partial class JobSpecValidator
         // A setting the chosen algorithm does not use would be accepted and silently ignored: refuse it instead.
         var algorithm = s.Sampler?.Trim().ToLowerInvariant() ?? Sweeps.SamplerKinds.Spgd;
         void NotFor(object? value, string key, string why) { if (value is not null) add($"{field}.{key}", why); }
-        if (algorithm == Sweeps.SamplerKinds.Dps)
+        if (Sweeps.SamplerKinds.IsBaseline(algorithm))
         {
-            const string dps = "does not apply to sampler dps (one likelihood step of dps_step_size per outer step)";
+            if (task is not null && BaselineMethods.Refusal(algorithm, task) is { } refusal) add(field + ".sampler", $"{algorithm} cannot run {task}: {refusal}");
+            var baseline = $"does not apply to sampler {algorithm} (it runs at its own protocol; docs/evaluation.md)";
+            NotFor(s.Steps, "steps", baseline); NotFor(s.DpsStepSize, "dps_step_size", baseline); NotFor(s.SigmaMax, "sigma_max", baseline); NotFor(s.SigmaMin, "sigma_min", baseline);
+            NotFor(s.Warmup, "warmup", baseline); NotFor(s.LearningRate, "lr", baseline); NotFor(s.LrMinRatio, "lr_min_ratio", baseline);
+            NotFor(s.Beta, "beta", baseline); NotFor(s.Preset, "preset", baseline); NotFor(s.Adm, "adm", baseline); NotFor(s.AdmScope, "adm_scope", baseline);
+            NotFor(s.DiffStateGradTau, "diffstategrad_tau", baseline); NotFor(s.DiffStateGradPeriod, "diffstategrad_period", baseline);
+            return;
+        }
+        if (algorithm == Sweeps.SamplerKinds.DpsEdm)
+        {
+            const string dps = "does not apply to sampler dps-edm (one likelihood step of dps_step_size per outer step)";
             NotFor(s.Warmup, "warmup", dps); NotFor(s.LearningRate, "lr", dps); NotFor(s.LrMinRatio, "lr_min_ratio", dps);
             NotFor(s.Beta, "beta", dps); NotFor(s.Preset, "preset", dps); NotFor(s.Adm, "adm", dps); NotFor(s.AdmScope, "adm_scope", dps);
             NotFor(s.DiffStateGradTau, "diffstategrad_tau", dps); NotFor(s.DiffStateGradPeriod, "diffstategrad_period", dps);
             return;
         }
-        NotFor(s.DpsStepSize, "dps_step_size", $"only applies to sampler dps (this task runs {algorithm})");
+        NotFor(s.DpsStepSize, "dps_step_size", $"only applies to sampler dps-edm (this task runs {algorithm})");
         var adm = algorithm != Sweeps.SamplerKinds.Plain && (s.Adm ?? SamplerDefaults.Adm(s.Preset ?? SamplerDefaults.Preset));
         if (algorithm == Sweeps.SamplerKinds.Plain)
         {

@@ -83,7 +83,17 @@ public static class RecipeResolver
 
         // What the algorithm does not use is fixed, so equal methods compare equal: DPS has one likelihood step per
         // outer step and no ADM; plain is SPGD with N = 1 and no ADM.
-        if (algorithm == SamplerKinds.Dps) { warmup = 1; adm = false; }
+        if (algorithm == SamplerKinds.DpsEdm) { warmup = 1; adm = false; }
+        // A baseline runs at its own protocol (Core's BaselineSamplers): none of SPGD's settings reach it, so they are
+        // recorded as not applying rather than with values that would look as if they ran.
+        if (SamplerKinds.IsBaseline(algorithm))
+        {
+            if (BaselineMethods.Refusal(algorithm, name) is { } why && point is null)
+                throw new ArgumentException($"sampler '{algorithm}' cannot run task {name}: {why}");
+            foreach (var setting in new[] { "steps", "warmup", "lr", "adm", "beta", "adm_scope", "preset", "diffstategrad_tau", "dps_step_size" })
+                sources[setting] = $"not used by {algorithm} (its protocol)";
+            steps = 0; warmup = 0; adm = false; tau = null;
+        }
         if (algorithm == SamplerKinds.Plain) { algorithm = SamplerKinds.Spgd; warmup = 1; adm = false; }
 
         return new TaskRecipe
@@ -108,5 +118,5 @@ public static class RecipeResolver
     /// <summary>"steps=30 (default), lr=8 (default for the task (Table 5)), …": the recipe's settings and their sources, for logs and errors.</summary>
     public static string Describe(TaskRecipe recipe) =>
         string.Join(", ", recipe.Sources.OrderBy(s => s.Key, StringComparer.Ordinal).Select(s => $"{s.Key} ({s.Value})"))
-        + string.Create(CultureInfo.InvariantCulture, $"; NFE per image {recipe.NetworkEvaluationsPerImage}");
+        + (recipe.NetworkEvaluationsPerImage is { } nfe ? string.Create(CultureInfo.InvariantCulture, $"; NFE per image {nfe}") : "; NFE per image: its protocol's");
 }

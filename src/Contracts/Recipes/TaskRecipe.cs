@@ -15,7 +15,7 @@ public sealed record TaskRecipe
     /// <summary>Canonical task name.</summary>
     [Id(0)] public required string Task { get; init; }
 
-    /// <summary><see cref="SamplerKinds.Spgd"/> or <see cref="SamplerKinds.Dps"/> (plain resolves to SPGD, N = 1, no ADM).</summary>
+    /// <summary>A <see cref="SamplerKinds"/> name: spgd, dps-edm, or a baseline run at its protocol (plain resolves to SPGD, N = 1, no ADM).</summary>
     [Id(1)] public required string Algorithm { get; init; }
 
     /// <summary>Outer steps T.</summary>
@@ -72,19 +72,21 @@ public sealed record TaskRecipe
     /// <summary>The grid point's label when the job has a sweep (its table row), else null.</summary>
     [Id(19)] public string? PointLabel { get; init; }
 
-    /// <summary>Network (denoiser) evaluations per restored image: T·N for SPGD, T for DPS.</summary>
-    public long NetworkEvaluationsPerImage => (long)Steps * Warmup;
+    /// <summary>Network (denoiser) evaluations per restored image: T·N for SPGD (N = 1 for DPS-EDM); null for a baseline
+    /// run at its own protocol (its sampler counts them; the item record carries the count).</summary>
+    public long? NetworkEvaluationsPerImage => SamplerKinds.IsBaseline(Algorithm) ? null : (long)Steps * Warmup;
 
     /// <summary>
     /// The method as the evaluation table names it: what ran, e.g. <c>SPGD N=5 β=0.95 ADM</c>, <c>SPGD N=1 no ADM</c>,
-    /// <c>DPS ζ=1</c>; the grid point's label in a sweep.
+    /// <c>DPS-EDM ζ=1</c>, <c>DDRM</c>; the grid point's label in a sweep.
     /// </summary>
     public string Label => PointLabel ?? MethodName();
 
     private string MethodName()
     {
         static string F(double d) => d.ToString("0.####", CultureInfo.InvariantCulture);
-        if (Algorithm == SamplerKinds.Dps) return $"DPS ζ={F(DpsStepSize)}";
+        if (SamplerKinds.IsBaseline(Algorithm)) return SweepExpander.BaselineLabel(Algorithm);
+        if (Algorithm == SamplerKinds.DpsEdm) return $"DPS-EDM ζ={F(DpsStepSize)}";
         var parts = new List<string> { "SPGD", $"N={Warmup}" };
         parts.Add(Adm ? $"β={F(Beta)} ADM" : "no ADM");
         if (Adm && AdmScope == AdmScopes.Trajectory) parts.Add("across steps");

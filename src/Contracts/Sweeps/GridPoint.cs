@@ -6,7 +6,7 @@ namespace Spgd.Contracts.Sweeps;
 /// </summary>
 /// <param name="Label">Table row name, e.g. <c>SPGD N=5 β=0.95 ADM</c>.</param>
 /// <param name="Key">ASCII slug, e.g. <c>spgd-n5-b0.95-adm</c>; unique within the sweep.</param>
-/// <param name="Sampler"><see cref="SamplerKinds.Spgd"/> or <see cref="SamplerKinds.Dps"/> (plain is SPGD N=1 without ADM).</param>
+/// <param name="Sampler">A <see cref="SamplerKinds"/> name (plain is SPGD N=1 without ADM); a baseline has Steps and Warmup 0 (its protocol's).</param>
 /// <param name="Steps">T.</param>
 /// <param name="Warmup">N (1 for DPS).</param>
 /// <param name="LearningRate">lr, or null for the default (SPGD only).</param>
@@ -31,6 +31,7 @@ public sealed record GridPoint(
     [property: Id(10)] double? DpsStepSize,
     [property: Id(11)] string AdmScope = SamplerDefaults.AdmScope)
 {
-    /// <summary>Network (denoiser) evaluations per restored image: T·N for SPGD, T for DPS.</summary>
-    public long NetworkEvaluationsPerImage => Sampler == SamplerKinds.Dps ? Steps : (long)Steps * Warmup;
+    /// <summary>Network (denoiser) evaluations per restored image: T·N for SPGD, T for DPS-EDM; null for a baseline run at
+    /// its own protocol (its sampler counts them when it runs; item records carry the count).</summary>
+    public long? NetworkEvaluationsPerImage => SamplerKinds.IsBaseline(Sampler) ? null : Sampler == SamplerKinds.DpsEdm ? Steps : (long)Steps * Warmup;
 }

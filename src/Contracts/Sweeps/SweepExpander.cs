@@ -111,8 +111,11 @@ public static class SweepExpander
     {
         switch (sampler)
         {
-            case SamplerKinds.Dps:
-                return new Settings(SamplerKinds.Dps, steps, 1, null, null, null, false, null, zeta);
+            case SamplerKinds.DpsEdm:
+                return new Settings(SamplerKinds.DpsEdm, steps, 1, null, null, null, false, null, zeta);
+            case var baseline when SamplerKinds.IsBaseline(baseline):
+                // A baseline runs at its own protocol: no sweep setting applies to it (Steps 0: its protocol's).
+                return new Settings(baseline, 0, 0, null, null, null, false, null, null);
             case SamplerKinds.Plain:
                 // ADM off makes the preset moot: paper and reference then run the same algorithm.
                 return new Settings(SamplerKinds.Spgd, steps, 1, lr, null, Paper, false, tau, null);
@@ -132,9 +135,11 @@ public static class SweepExpander
         var key = new List<string>();
         void Add(string text, string slug) { label.Add(text); key.Add(slug); }
 
-        if (s.Sampler == SamplerKinds.Dps)
+        if (SamplerKinds.IsBaseline(s.Sampler))
+            Add(BaselineLabel(s.Sampler), s.Sampler);
+        else if (s.Sampler == SamplerKinds.DpsEdm)
         {
-            Add("DPS", "dps");
+            Add("DPS-EDM", "dps-edm");
             if (Varies(p => p.Steps)) Add($"T={s.Steps}", $"t{s.Steps}");
             if (s.Zeta is not null || Varies(p => p.Zeta)) Add($"ζ={Format(s.Zeta ?? SamplerDefaults.DpsStepSize)}", $"z{Format(s.Zeta ?? SamplerDefaults.DpsStepSize)}");
         }
@@ -151,8 +156,18 @@ public static class SweepExpander
             else if (Varies(p => p.Tau)) Add("no DSG", "nodsg");
         }
         return new GridPoint(string.Join(' ', label), string.Join('-', key), s.Sampler, s.Steps, s.Warmup, s.LearningRate, s.Beta,
-            s.Sampler == SamplerKinds.Dps ? null : s.Preset, s.Adm, s.Tau, s.Zeta, s.Scope);
+            s.Sampler == SamplerKinds.Spgd ? s.Preset : null, s.Adm, s.Tau, s.Zeta, s.Scope);
     }
+
+    /// <summary>How the evaluation table names a baseline (as its paper does).</summary>
+    public static string BaselineLabel(string sampler) => sampler switch
+    {
+        SamplerKinds.Dps => "DPS",
+        SamplerKinds.Ddrm => "DDRM",
+        SamplerKinds.DiffPir => "DiffPIR",
+        SamplerKinds.RedDiff => "RED-Diff",
+        _ => sampler,
+    };
 
     private static string Format<T>(T value) => value switch
     {

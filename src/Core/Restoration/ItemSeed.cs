@@ -34,6 +34,9 @@ public static class ItemSeed
     /// <summary>Sub-seed for the sampler's start x_T = σ_max·n.</summary>
     public static ulong ForStart(ulong itemSeed) => Hash($"spgd-sub/v1|{itemSeed}|start");
 
+    /// <summary>Seed of a stochastic baseline sampler's own noise stream (its x_T and its per-step draws).</summary>
+    public static ulong ForSampler(ulong itemSeed) => Hash($"spgd-sub/v1|{itemSeed}|sampler");
+
     private static ulong Hash(string canonical) =>
         BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
 }

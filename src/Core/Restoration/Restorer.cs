@@ -42,7 +42,11 @@ public sealed class Restorer(IDenoiser denoiser, Device device)
         var shape = request.Clean.shape;
         if (request.Clean.dim() is not (3 or 4))
             throw new ArgumentException($"The clean image must be [C, H, W] or [B, C, H, W]; got shape [{string.Join(", ", shape)}].", nameof(request));
-        var sampler = PosteriorSamplers.Create(_denoiser, request.Sampler, diagnostics);
+        // A baseline runs at its protocol for the task, drawing from its own stream seeded per item.
+        using var baselineNoise = BaselineSamplers.NameOf(request.Sampler.Algorithm) is null ? null : new GeneratorNoiseSource((long)ItemSeed.ForSampler(request.Seed));
+        var sampler = baselineNoise is null
+            ? PosteriorSamplers.Create(_denoiser, request.Sampler, diagnostics)
+            : BaselineSamplers.Create(BaselineSamplers.NameOf(request.Sampler.Algorithm)!, _denoiser, request.Operator.CanonicalTask, request.Operator.NoiseSigma, baselineNoise);
 
         using var scope = NewDisposeScope();
         var clean = (request.Clean.dim() == 3 ? request.Clean.unsqueeze(0) : request.Clean).detach().to(ScalarType.Float32).to(_device);
@@ -104,6 +108,8 @@ public sealed class Restorer(IDenoiser denoiser, Device device)
             if (r.Operator != first.Operator) throw new ArgumentException($"Request {k}: operator settings differ from request 0's; batch only items of one task and parameters.", nameof(requests));
             if (r.Sampler != first.Sampler) throw new ArgumentException($"Request {k}: sampler settings differ from request 0's; batch only items of one schedule.", nameof(requests));
         }
+        if (BaselineSamplers.NameOf(first.Sampler.Algorithm) is { } baseline)
+            throw new ArgumentException($"Sampler {baseline} draws its own noise per item: restore its items one by one.", nameof(requests));
         var sampler = PosteriorSamplers.Create(_denoiser, first.Sampler);
 
         using var scope = NewDisposeScope();

@@ -10,37 +10,23 @@ namespace Spgd.Core.Sampling;
 public static class BaselineSamplers
 {
     /// <summary>DPS by its protocol (<see cref="DpsAncestralSampler"/>).</summary>
-    public const string Dps = "dps";
+    public const string Dps = BaselineMethods.Dps;
 
     /// <summary><see cref="DdrmSampler"/>.</summary>
-    public const string Ddrm = "ddrm";
+    public const string Ddrm = BaselineMethods.Ddrm;
 
     /// <summary><see cref="DiffPirSampler"/>.</summary>
-    public const string DiffPir = "diffpir";
+    public const string DiffPir = BaselineMethods.DiffPir;
 
     /// <summary><see cref="RedDiffSampler"/>.</summary>
-    public const string RedDiff = "reddiff";
+    public const string RedDiff = BaselineMethods.RedDiff;
 
     /// <summary>Every baseline name.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Dps, Ddrm, DiffPir, RedDiff];
+    public static IReadOnlyList<string> Names => BaselineMethods.All;
 
-    /// <summary>Why <paramref name="name"/> cannot run <paramref name="task"/>, or null when it can.</summary>
+    /// <summary>Why <paramref name="name"/> cannot run <paramref name="task"/>, or null when it can (<see cref="BaselineMethods.Refusal"/>).</summary>
     /// <exception cref="ArgumentException">Unknown baseline name.</exception>
-    public static string? Refusal(string name, string task)
-    {
-        var canonical = TaskNames.Normalize(task);
-        return Canonical(name) switch
-        {
-            Dps => canonical == TaskNames.Hdr ? "DPS released no step size for hdr" : null,
-            Ddrm or RedDiff => canonical switch
-            {
-                TaskNames.MotionBlur => $"{name} needs A's SVD, and a motion-blur kernel is not separable (only a dense (HW)×(HW) SVD)",
-                TaskNames.PhaseRetrieval or TaskNames.Hdr => $"{name} needs A's SVD, and {canonical} is not linear",
-                _ => null,
-            },
-            _ => canonical is TaskNames.PhaseRetrieval or TaskNames.Hdr ? $"DiffPIR has no data step for {canonical}" : null,
-        };
-    }
+    public static string? Refusal(string name, string task) => BaselineMethods.Refusal(name, task);
 
     /// <summary>The baseline <paramref name="name"/> at its protocol settings for <paramref name="task"/>.</summary>
     /// <param name="name">dps, ddrm, diffpir or reddiff (case-insensitive).</param>
@@ -62,6 +48,27 @@ public static class BaselineSamplers
         };
     }
 
+    /// <summary>The baseline name of <paramref name="algorithm"/>, or null when it is not a baseline run at its protocol.</summary>
+    public static string? NameOf(SamplerAlgorithm algorithm) => algorithm switch
+    {
+        SamplerAlgorithm.DpsAncestral => Dps,
+        SamplerAlgorithm.Ddrm => Ddrm,
+        SamplerAlgorithm.DiffPir => DiffPir,
+        SamplerAlgorithm.RedDiff => RedDiff,
+        _ => null,
+    };
+
+    /// <summary>Core's algorithm of baseline <paramref name="name"/>, or null when it names no baseline.</summary>
+    public static SamplerAlgorithm? AlgorithmOf(string name) => BaselineMethods.IsBaseline(name)
+        ? BaselineMethods.Canonical(name) switch
+        {
+            Dps => SamplerAlgorithm.DpsAncestral,
+            Ddrm => SamplerAlgorithm.Ddrm,
+            DiffPir => SamplerAlgorithm.DiffPir,
+            _ => SamplerAlgorithm.RedDiff,
+        }
+        : null;
+
     private static DiffPirOptions DiffPirFor(string task, double measurementNoise)
     {
         var (lambda, zeta) = DiffPirOptions.ScriptDefaults(task);
@@ -70,9 +77,8 @@ public static class BaselineSamplers
 
     private static string Canonical(string name)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        var lower = name.Trim().ToLowerInvariant().Replace("-", "", StringComparison.Ordinal);
-        return Names.Contains(lower) ? lower
+        var canonical = BaselineMethods.Canonical(name);
+        return Names.Contains(canonical) ? canonical
             : throw new ArgumentException($"unknown baseline sampler '{name}'; expected one of {string.Join(", ", Names)}", nameof(name));
     }
 }

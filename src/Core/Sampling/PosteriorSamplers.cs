@@ -18,6 +18,8 @@ public static class PosteriorSamplers
         {
             SamplerAlgorithm.Spgd => new SpgdSampler(denoiser, options, diagnostics),
             SamplerAlgorithm.Dps => new DpsSampler(denoiser, options, diagnostics),
+            var baseline when BaselineSamplers.NameOf(baseline) is { } name => throw new ArgumentException(
+                $"Sampler {name} runs at its protocol for a task with its own noise: build it with BaselineSamplers.Create.", nameof(options)),
             _ => throw new ArgumentException($"Unknown sampler algorithm {(int)options.Algorithm}; expected Spgd or Dps.", nameof(options)),
         };
     }

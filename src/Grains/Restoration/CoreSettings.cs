@@ -55,13 +55,19 @@ public static class CoreSettings
     public static SpgdOptions ToSampler(TaskRecipe recipe)
     {
         ArgumentNullException.ThrowIfNull(recipe);
+        if (Baseline(recipe.Algorithm) is { } baseline)
+        {
+            // A baseline runs at its protocol for the task (Core's BaselineSamplers); SPGD's settings do not reach it. A
+            // sweep's pair it refuses is accepted here and fails as its own items (CoreWorkItemRunner), not the job.
+            return new SpgdOptions { Algorithm = baseline };
+        }
         var options = new SpgdOptions
         {
             Algorithm = recipe.Algorithm switch
             {
                 SamplerKinds.Spgd => SamplerAlgorithm.Spgd,
-                SamplerKinds.Dps => SamplerAlgorithm.Dps,
-                _ => throw new ArgumentException($"Sampler '{recipe.Algorithm}' is not run by Core: expected {SamplerKinds.Spgd} or {SamplerKinds.Dps}."),
+                SamplerKinds.DpsEdm => SamplerAlgorithm.Dps,
+                _ => throw new ArgumentException($"Sampler '{recipe.Algorithm}' is not run by Core: expected one of {string.Join(", ", SamplerKinds.All)}."),
             },
             Steps = recipe.Steps,
             Warmup = recipe.Warmup,
@@ -85,6 +91,9 @@ public static class CoreSettings
         options.Validate();
         return options;
     }
+
+    /// <summary>Core's algorithm of a baseline sampler name, or null when <paramref name="algorithm"/> is not one.</summary>
+    public static SamplerAlgorithm? Baseline(string algorithm) => SamplerKinds.IsBaseline(algorithm) ? BaselineSamplers.AlgorithmOf(algorithm) : null;
 
     private static double Double(string key, string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d

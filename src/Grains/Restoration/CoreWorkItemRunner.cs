@@ -48,6 +48,8 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         try
         {
             var (_, op, sampler) = Settings(item);
+            // A baseline draws its own noise per item (seeded from the item), so its items run alone.
+            if (Core.Sampling.BaselineSamplers.NameOf(sampler.Algorithm) is not null) return null;
             return new CoreBatchKey(item.Settings.Model, item.Settings.Dataset.Size, op, sampler);
         }
         catch (DeterministicItemException)
@@ -125,6 +127,10 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
     private static (Contracts.Recipes.TaskRecipe Recipe, Core.Operators.OperatorSettings Op, Core.Sampling.SpgdOptions Sampler) Settings(WorkItem item)
     {
         var recipe = item.Recipe ?? throw new DeterministicItemException($"Item {item.ItemId}: it carries no resolved settings (recipe).");
+        // A sweep may pair a baseline with a task it cannot run: that item fails alone, once, with the reason (the same
+        // words for every such item, so the job's failure summary groups them).
+        if (Core.Sampling.BaselineSamplers.AlgorithmOf(recipe.Algorithm) is not null && Core.Sampling.BaselineSamplers.Refusal(recipe.Algorithm, recipe.Task) is { } why)
+            throw new DeterministicItemException($"sampler {recipe.Algorithm} cannot run {recipe.Task}: {why}");
         try
         {
             return (recipe, CoreSettings.ToOperator(recipe), CoreSettings.ToSampler(recipe));

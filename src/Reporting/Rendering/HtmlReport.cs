@@ -34,14 +34,14 @@ internal static class HtmlReport
             .AppendLine($"<h1>Evaluation report: job {E(document.Job.JobId)}</h1>");
 
         html.AppendLine("<h2>Results</h2>")
-            .AppendLine("<p>Mean over the succeeded items of each cell (from the stored per-item records; hover a value for its standard deviation and count). NFE: mean network evaluations per succeeded item. Best mean per column in bold.</p>");
+            .AppendLine("<p>Mean over the succeeded items of each cell (from the stored per-item records; hover a value for its standard deviation and count). NFE: mean network evaluations per succeeded item; s/img: its mean device wall time in seconds. Best mean per column in bold.</p>");
         html.AppendLine("<table id=\"results\"><thead><tr><th rowspan=\"2\">Method</th>");
-        foreach (var task in table.Tasks) html.Append($"<th colspan=\"{metrics.Count + 1}\">{E(task)}</th>");
+        foreach (var task in table.Tasks) html.Append($"<th colspan=\"{metrics.Count + 2}\">{E(task)}</th>");
         html.AppendLine("</tr><tr>");
         foreach (var _ in table.Tasks)
         {
             foreach (var metric in metrics) html.Append($"<th>{E(metric.Header)}</th>");
-            html.Append("<th>NFE</th>");
+            html.Append("<th>NFE</th><th>s/img</th>");
         }
         html.AppendLine("</tr></thead><tbody>");
         foreach (var method in table.Methods)
@@ -60,6 +60,7 @@ internal static class HtmlReport
                     html.Append($"<td class=\"num{best}\" title=\"{E(tip)}\">{metric.Text(summary.Mean)}</td>");
                 }
                 html.Append($"<td class=\"num\">{(cell?.NetworkEvaluations is { } nfe ? nfe.ToString("0.#", CultureInfo.InvariantCulture) : "–")}</td>");
+                html.Append($"<td class=\"num\">{(cell?.SecondsPerImage is { } sec ? sec.ToString("0.##", CultureInfo.InvariantCulture) : "–")}</td>");
             }
             html.AppendLine("</tr>");
         }

@@ -14,15 +14,15 @@ internal static class MarkdownReport
         var metrics = TableMetric.For(table);
         md.AppendLine($"# Evaluation report: job {document.Job.JobId}").AppendLine();
         md.AppendLine("## Results").AppendLine();
-        md.AppendLine("Mean over the succeeded items of each cell (from the stored per-item records); NFE is the mean number of network evaluations per succeeded item.").AppendLine();
+        md.AppendLine("Mean over the succeeded items of each cell (from the stored per-item records); NFE is the mean number of network evaluations per succeeded item, s/img its mean device wall time in seconds.").AppendLine();
 
         var header = new StringBuilder("| Method |");
         var rule = new StringBuilder("|---|");
         foreach (var task in table.Tasks)
         {
             foreach (var metric in metrics) { header.Append($" {Escape(task)} {metric.Header} |"); rule.Append("---:|"); }
-            header.Append($" {Escape(task)} NFE |");
-            rule.Append("---:|");
+            header.Append($" {Escape(task)} NFE | {Escape(task)} s/img |");
+            rule.Append("---:|---:|");
         }
         md.AppendLine(header.ToString()).AppendLine(rule.ToString());
         foreach (var method in table.Methods)
@@ -38,6 +38,7 @@ internal static class MarkdownReport
                     md.Append(summary is not null && table.Best(task, metric) == summary.Mean ? $" **{text}** |" : $" {text} |");
                 }
                 md.Append($" {(cell?.NetworkEvaluations is { } nfe ? nfe.ToString("0.#", CultureInfo.InvariantCulture) : "–")} |");
+                md.Append($" {(cell?.SecondsPerImage is { } sec ? sec.ToString("0.##", CultureInfo.InvariantCulture) : "–")} |");
             }
             md.AppendLine();
         }

@@ -43,7 +43,8 @@ public sealed class ResultTable
                 CellStatistics.OfImages(ok.Where(i => i.Ssim is not null).Select(i => (i.ImageId, i.Ssim!.Value))),
                 CellStatistics.OfImages(ok.Where(i => i.Lpips is not null).Select(i => (i.ImageId, i.Lpips!.Value))),
                 // A failed item may have stopped early: the compute of a row is what its succeeded items used.
-                (ok.Count > 0 ? ok : items).Average(i => (double)i.NetworkEvaluations));
+                (ok.Count > 0 ? ok : items).Average(i => (double)i.NetworkEvaluations),
+                ok.Where(i => i.Seconds is not null).Select(i => i.Seconds!.Value).DefaultIfEmpty(double.NaN).Average() is var s && !double.IsNaN(s) ? s : null);
         }
         return new ResultTable(input.Methods(), input.Tasks(), cells);
     }

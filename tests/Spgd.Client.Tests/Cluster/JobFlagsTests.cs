@@ -51,4 +51,25 @@ public sealed class JobFlagsTests
             : Assert.Throws<ArgumentException>(() => flags.ToDefinition(parse)).Message;
         Assert.StartsWith(expected, message);
     }
+
+    [Fact]
+    public void Algorithm_names_every_tasks_sampler_and_a_baseline_runs_at_its_protocol()
+    {
+        var recipes = Recipes("--task", "gaussian_blur", "--task", "inpainting_box", "--algorithm", "diffpir");
+        Assert.All(recipes, r => Assert.Equal(("diffpir", "DiffPIR", RecipeResolver.FromJob), (r.Algorithm, r.Label, r.Sources["sampler"])));
+        Assert.Equal("dps-edm", Assert.Single(Recipes("--task", "gaussian_blur", "--algorithm", "dps-edm")).Algorithm);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--task", "motion_blur", "--algorithm", "ddrm" }, "--algorithm ddrm cannot run motion_blur: ddrm needs A's SVD")]
+    [InlineData(new[] { "--task", "gaussian_blur", "--task", "motion_blur", "--algorithm", "reddiff" }, "--algorithm reddiff cannot run motion_blur")]
+    [InlineData(new[] { "--task", "gaussian_blur", "--algorithm", "dps", "--steps", "50" }, "--steps: does not apply to sampler dps")]
+    public void A_baseline_is_refused_where_it_cannot_run_or_a_setting_would_not_reach_it(string[] args, string expected)
+    {
+        var flags = new JobFlags();
+        var command = new Command("run");
+        flags.AddTo(command);
+        var e = Assert.Throws<ArgumentException>(() => flags.ToDefinition(command.Parse(args)));
+        Assert.StartsWith(expected, e.Message);
+    }
 }

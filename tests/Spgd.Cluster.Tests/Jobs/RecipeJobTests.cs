@@ -25,7 +25,7 @@ public sealed class RecipeJobTests
             model: { kind: spectral-gaussian }
             tasks:
               - name: inpainting_random
-                sampler: { sampler: dps, steps: 6, dps_step_size: 0.5 }
+                sampler: { sampler: dps-edm, steps: 6, dps_step_size: 0.5 }
               - name: gaussian_blur
                 operator: { noise_sigma: 0.02 }
                 sampler: { steps: 3, warmup: 2, lr: 1.2, adm_scope: trajectory }
@@ -40,7 +40,7 @@ public sealed class RecipeJobTests
         {
             var dps = JsonSerializer.Deserialize<ItemOutcome>(cluster.Store.Text(ItemKeys.ItemJson("recipe-a", ItemKeys.ItemId("inpainting_random", imageId, 0))), ItemJson.Options)!;
             Assert.Equal(6, dps.NetworkEvaluations); // DPS: one evaluation per outer step
-            Assert.Equal(("dps", 6, 0.5), (dps.Recipe!.Algorithm, dps.Recipe.Steps, dps.Recipe.DpsStepSize));
+            Assert.Equal(("dps-edm", 6, 0.5), (dps.Recipe!.Algorithm, dps.Recipe.Steps, dps.Recipe.DpsStepSize));
             var spgd = JsonSerializer.Deserialize<ItemOutcome>(cluster.Store.Text(ItemKeys.ItemJson("recipe-a", ItemKeys.ItemId("gaussian_blur", imageId, 0))), ItemJson.Options)!;
             Assert.Equal(6, spgd.NetworkEvaluations); // T·N
             Assert.Equal(("spgd", 1.2, 0.02, "trajectory"), (spgd.Recipe!.Algorithm, spgd.Recipe.LearningRate, spgd.Recipe.NoiseSigma, spgd.Recipe.AdmScope));
@@ -48,9 +48,9 @@ public sealed class RecipeJobTests
         }
 
         var summary = JsonSerializer.Deserialize<TaskSummary>(cluster.Store.Text(ItemKeys.CellFolder("recipe-a", "inpainting_random", null) + "/summary.json"), ItemJson.Options)!;
-        Assert.Equal("dps", summary.Recipe!.Algorithm);
+        Assert.Equal("dps-edm", summary.Recipe!.Algorithm);
         var table = JsonSerializer.Deserialize<EvaluationTable>(cluster.Store.Text(ItemKeys.EvaluationJson("recipe-a")), ItemJson.Options)!;
-        Assert.Equal(["DPS ζ=0.5", "SPGD N=2 β=0.95 ADM across steps"], table.Rows.Select(r => r.Method));
+        Assert.Equal(["DPS-EDM ζ=0.5", "SPGD N=2 β=0.95 ADM across steps"], table.Rows.Select(r => r.Method));
         Assert.Equal(["inpainting_random", "gaussian_blur"], table.Tasks);
     }
 }

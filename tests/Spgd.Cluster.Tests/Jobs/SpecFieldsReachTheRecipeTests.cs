@@ -115,7 +115,7 @@ public sealed class SpecFieldsReachTheRecipeTests
                 break;
             case "unet-config": root["model"] = new JsonObject { ["kind"] = "unet", ["config"] = "model.yaml", ["checkpoint"] = "ffhq.pt" }; break;
             case "dsg": task["sampler"] = new JsonObject { ["diffstategrad_tau"] = 0.9 }; break;
-            case "dps": task["sampler"] = new JsonObject { ["sampler"] = "dps" }; break;
+            case "dps": task["sampler"] = new JsonObject { ["sampler"] = "dps-edm" }; break;
             case "nlb":
                 // Nonlinear deblurring needs its KernelWizard checkpoint and sides that are multiples of 128.
                 root["dataset"]!["image_size"] = 128;
@@ -198,12 +198,12 @@ public sealed class SpecFieldsReachTheRecipeTests
             model: { kind: spectral-gaussian }
             tasks:
               - name: inpainting_random
-                sampler: { sampler: dps, steps: 20, dps_step_size: 1.0 }
+                sampler: { sampler: dps-edm, steps: 20, dps_step_size: 1.0 }
             """);
         Assert.Empty(JobSpecValidator.Validate(spec, NoFiles));
         var recipe = Assert.Single(RecipeResolver.ResolveAll(JobSpecMapper.ToDefinition(spec)));
-        Assert.Equal(("dps", 20, 1, 20L), (recipe.Algorithm, recipe.Steps, recipe.Warmup, recipe.NetworkEvaluationsPerImage));
-        Assert.Equal("DPS ζ=1", recipe.Label);
+        Assert.Equal(("dps-edm", 20, 1, 20L), (recipe.Algorithm, recipe.Steps, recipe.Warmup, recipe.NetworkEvaluationsPerImage));
+        Assert.Equal("DPS-EDM ζ=1", recipe.Label);
         Assert.Equal(RecipeResolver.FromTask, recipe.Sources["sampler"]);
     }
 

@@ -11,18 +11,19 @@ public class ExampleSweepSpecTests
     [InlineData("table2-ablation.yaml", new[] { "SPGD N=1 no ADM", "SPGD N=1 β=0.95 ADM", "SPGD N=1 β=0.95 ADM across steps",
         "SPGD N=5 no ADM", "SPGD N=5 β=0.95 ADM", "SPGD N=5 β=0.95 ADM across steps" })]
     [InlineData("table3-sweep-n.yaml", new[] { "SPGD N=1 β=0.95 ADM", "SPGD N=2 β=0.95 ADM", "SPGD N=3 β=0.95 ADM", "SPGD N=5 β=0.95 ADM",
-        "SPGD N=7 β=0.95 ADM", "SPGD N=10 β=0.95 ADM", "SPGD N=1 no ADM", "DPS ζ=1" })]
+        "SPGD N=7 β=0.95 ADM", "SPGD N=10 β=0.95 ADM", "SPGD N=1 no ADM", "DPS-EDM ζ=1" })]
     [InlineData("table4-sweep-beta.yaml", new[] { "SPGD N=5 no ADM", "SPGD N=5 β=0.5 ADM", "SPGD N=5 β=0.8 ADM", "SPGD N=5 β=0.9 ADM",
         "SPGD N=5 β=0.95 ADM", "SPGD N=5 β=0.99 ADM", "SPGD N=5 β=1 ADM" })]
-    [InlineData("figure2-gradient-angles.yaml", new[] { "DPS", "SPGD N=1 no ADM", "SPGD N=5 no ADM", "SPGD N=5 β=0.95 ADM" })]
-    [InlineData("table1-ffhq.yaml", new[] { "DPS ζ=1", "SPGD N=1 no ADM", "SPGD N=5 β=0.95 ADM" })]
-    [InlineData("table1-imagenet.yaml", new[] { "DPS ζ=1", "SPGD N=1 no ADM", "SPGD N=5 β=0.95 ADM" })]
+    [InlineData("figure2-gradient-angles.yaml", new[] { "DPS-EDM", "SPGD N=1 no ADM", "SPGD N=5 no ADM", "SPGD N=5 β=0.95 ADM" })]
+    [InlineData("table1-ffhq.yaml", new[] { "SPGD N=5 β=0.95 ADM", "DPS", "DDRM", "DiffPIR", "RED-Diff" })]
+    [InlineData("table1-imagenet.yaml", new[] { "SPGD N=5 β=0.95 ADM", "DPS", "DDRM", "DiffPIR", "RED-Diff" })]
+    [InlineData("table1-ffhq-cpu.yaml", new[] { "SPGD N=5 β=0.95 ADM", "DPS", "DDRM", "DiffPIR", "RED-Diff" })]
     public void ExampleSweepsExpandToTheirRows(string file, string[] labels)
     {
         var path = Path.Combine(TestPaths.RepoRoot, "examples", "specs", file);
         var spec = JobSpecLoader.Load(path);
         // The demo specs name the FFHQ demo photos beside the repository, so their files are checked too.
-        var demo = !file.StartsWith("table1-", StringComparison.Ordinal);
+        var demo = !file.StartsWith("table1-", StringComparison.Ordinal) || file.EndsWith("-cpu.yaml", StringComparison.Ordinal);
         var options = JobSpecValidationOptions.ForSpecFile(path) with { CheckFiles = demo && Directory.Exists(TestPaths.FfhqDemo) };
         Assert.Empty(JobSpecValidator.Validate(spec, options));
         Assert.NotNull(spec.Sweep);
@@ -44,12 +45,44 @@ public class ExampleSweepSpecTests
     }
 
     [Fact]
+    public void Table1_runs_every_baseline_at_its_protocol_and_spgd_at_the_papers()
+    {
+        var path = Path.Combine(TestPaths.RepoRoot, "examples", "specs", "table1-ffhq-cpu.yaml");
+        var definition = JobSpecMapper.ToDefinition(JobSpecLoader.Load(path), Path.GetDirectoryName(path));
+        var recipes = Spgd.Contracts.Recipes.RecipeResolver.ResolveAll(definition);
+        Assert.Equal(5 * 5, recipes.Count);
+        Assert.Equal(["spgd", "dps", "ddrm", "diffpir", "reddiff"], recipes.Select(r => r.Algorithm).Distinct());
+        // The table's rows are the methods' names; a baseline's settings are its protocol's, so SPGD's are recorded as not used.
+        var ddrm = recipes.First(r => r.Algorithm == "ddrm");
+        Assert.Equal(("DDRM", null, "not used by ddrm (its protocol)"), (ddrm.Label, ddrm.NetworkEvaluationsPerImage, ddrm.Sources["steps"]));
+        Assert.Equal(500L, recipes.First(r => r.Algorithm == "spgd").NetworkEvaluationsPerImage);
+    }
+
+    [Fact]
+    public void A_baseline_a_task_cannot_run_is_refused_naming_the_field()
+    {
+        var spec = JobSpecLoader.Parse("tasks:\n  - name: motion_blur\n    sampler: { sampler: ddrm }\n  - name: gaussian_blur\n    sampler: { sampler: reddiff, steps: 30 }\n", "s.yaml");
+        var problems = JobSpecValidator.Validate(spec, new JobSpecValidationOptions { CheckFiles = false });
+        Assert.Contains(problems, p => p.StartsWith("tasks[0].sampler.sampler: ddrm cannot run motion_blur: ddrm needs A's SVD", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith("tasks[1].sampler.steps: does not apply to sampler reddiff", StringComparison.Ordinal));
+        Assert.Equal(2, problems.Count(p => p.StartsWith("tasks", StringComparison.Ordinal)));
+
+        // The same rule for a job's own sampler (the CLI's --algorithm), whichever way the job arrives.
+        var definition = JobSpecMapper.ToDefinition(JobSpecLoader.Parse("dataset: { builtin: spectral-demo, count: 1, image_size: 16 }\nmodel: { kind: spectral-gaussian }\ntasks: [{name: gaussian_blur}, {name: motion_blur}]\n", "s.yaml")) with
+        {
+            Sampler = new SamplerParams { Sampler = "reddiff" },
+        };
+        Assert.Equal(["sampler: reddiff cannot run motion_blur: reddiff needs A's SVD, and a motion-blur kernel is not separable (only a dense (HW)×(HW) SVD)"],
+            JobSpecValidator.ValidateDefinition(definition));
+    }
+
+    [Fact]
     public void SweepProblemsAreReportedByTheSpecValidator()
     {
-        var spec = JobSpecLoader.Parse("tasks:\n  - name: hdr\n    sampler: { sampler: ddim, dps_step_size: -1 }\nsweep:\n  warmup: [0, 5]\n  sampler: [spgd, ddrm]\n", "s.yaml");
+        var spec = JobSpecLoader.Parse("tasks:\n  - name: hdr\n    sampler: { sampler: ddim, dps_step_size: -1 }\nsweep:\n  warmup: [0, 5]\n  sampler: [spgd, ddim]\n", "s.yaml");
         var problems = JobSpecValidator.Validate(spec, new JobSpecValidationOptions { CheckFiles = false });
         Assert.Contains("sweep.warmup[0]: 0 must be >= 1", problems);
-        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddrm is not a sampler"));
+        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddim is not a sampler"));
         Assert.Contains(problems, p => p.StartsWith("tasks[0].sampler.sampler: unknown sampler 'ddim'"));
         Assert.Contains(problems, p => p.StartsWith("tasks[0].sampler.dps_step_size: -1"));
         var ex = Assert.Throws<JobSpecFormatException>(() => JobSpecLoader.Parse("tasks:\n  - name: hdr\nsweep:\n  warmups: [1]\n", "s.yaml"));

@@ -20,7 +20,7 @@ public class GridPointRecipeTests
     [Fact]
     public void EachSamplerKindBecomesItsCoreOptions()
     {
-        var points = SweepExpander.Points(new SamplerSweep { Samplers = ["dps", "plain", "spgd"], Steps = [40], Adm = [true], DiffStateGradTau = [0.9] });
+        var points = SweepExpander.Points(new SamplerSweep { Samplers = ["dps-edm", "plain", "spgd"], Steps = [40], Adm = [true], DiffStateGradTau = [0.9] });
         var dps = Options(points[0]);
         Assert.Equal((SamplerAlgorithm.Dps, 40, 0.3, 1), (dps.Algorithm, dps.Steps, dps.DpsStepSize, dps.Warmup));
 
@@ -35,8 +35,8 @@ public class GridPointRecipeTests
     [Fact]
     public void UnknownSamplerIsRefusedNamingIt()
     {
-        var point = new GridPoint("X", "x", "ddrm", 10, 1, null, null, null, false, null, null);
+        var point = new GridPoint("X", "x", "ddim", 10, 1, null, null, null, false, null, null);
         var e = Assert.Throws<ArgumentException>(() => RecipeResolver.Resolve(Job, Job.Tasks[0], point));
-        Assert.Contains("ddrm", e.Message);
+        Assert.Contains("ddim", e.Message);
     }
 }

@@ -18,7 +18,7 @@ public class SweepExpanderTests
     [Fact]
     public void ExpansionIsGridTimesImagesTimesTasksTimesRunsInThatOrder()
     {
-        var sweep = new SamplerSweep { Samplers = ["spgd", "dps"], Warmup = [2, 3], Steps = [10] };
+        var sweep = new SamplerSweep { Samplers = ["spgd", "dps-edm"], Warmup = [2, 3], Steps = [10] };
         var items = SweepExpander.Expand(sweep, ["a", "b"], ["inpainting_random", "super_resolution"], runs: 2);
         // spgd N=2, spgd N=3 and one DPS point (N does not multiply DPS).
         Assert.Equal(3 * 2 * 2 * 2, items.Count);
@@ -26,7 +26,7 @@ public class SweepExpanderTests
         Assert.Equal("spgd-n2-b0.95-adm/inpainting_random/a-run1", items[1].ItemId);
         Assert.Equal("spgd-n2-b0.95-adm/super_resolution/a-run0", items[2].ItemId);
         Assert.Equal("spgd-n2-b0.95-adm/inpainting_random/b-run0", items[4].ItemId);
-        Assert.Equal("dps/super_resolution/b-run1", items[^1].ItemId);
+        Assert.Equal("dps-edm/super_resolution/b-run1", items[^1].ItemId);
         Assert.Equal(10, items[^1].Point.NetworkEvaluationsPerImage);
         Assert.Equal(items.Count, items.Select(i => i.ItemId).Distinct().Count());
     }
@@ -36,7 +36,7 @@ public class SweepExpanderTests
     {
         var sweep = new SamplerSweep
         {
-            Samplers = ["dps", "plain", "spgd"],
+            Samplers = ["dps-edm", "plain", "spgd"],
             Warmup = [1, 5],
             Beta = [0.9, 0.95],
             Adm = [false],
@@ -44,7 +44,7 @@ public class SweepExpanderTests
         };
         var points = SweepExpander.Points(sweep);
         // DPS: one point; plain = SPGD N=1 no ADM (β moot); SPGD N=5 no ADM (β moot). plain and spgd N=1 no ADM coincide.
-        Assert.Equal(["DPS ζ=0.5", "SPGD N=1 no ADM", "SPGD N=5 no ADM"], points.Select(p => p.Label));
+        Assert.Equal(["DPS-EDM ζ=0.5", "SPGD N=1 no ADM", "SPGD N=5 no ADM"], points.Select(p => p.Label));
         Assert.Null(points[0].Preset);
         Assert.Equal(0.5, points[0].DpsStepSize);
     }
@@ -90,8 +90,8 @@ public class SweepExpanderTests
     public void ReadsFromJsonWithTheSpecsKeys()
     {
         var sweep = System.Text.Json.JsonSerializer.Deserialize<SamplerSweep>(
-            """{"sampler": ["spgd", "dps"], "warmup": [1, 5], "adm": [false, true], "diffstategrad_tau": [null, 0.9], "dps_step_size": [0.5], "lr": [2.5]}""")!;
-        Assert.Equal(["spgd", "dps"], sweep.Samplers);
+            """{"sampler": ["spgd", "dps-edm"], "warmup": [1, 5], "adm": [false, true], "diffstategrad_tau": [null, 0.9], "dps_step_size": [0.5], "lr": [2.5]}""")!;
+        Assert.Equal(["spgd", "dps-edm"], sweep.Samplers);
         Assert.Equal([null, 0.9], sweep.DiffStateGradTau);
         Assert.Equal([0.5], sweep.DpsStepSize);
         Assert.Null(sweep.Steps);
@@ -108,16 +108,16 @@ public class SweepExpanderTests
     [Fact]
     public void ProblemsNameTheListTheIndexAndTheExpectation()
     {
-        var sweep = new SamplerSweep { Samplers = ["spgd", "ddrm"], Warmup = [], Beta = [1.5], DiffStateGradTau = [0] };
+        var sweep = new SamplerSweep { Samplers = ["spgd", "ddim"], Warmup = [], Beta = [1.5], DiffStateGradTau = [0] };
         var problems = SweepExpander.Problems(sweep);
-        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddrm is not a sampler"));
+        Assert.Contains(problems, p => p.StartsWith("sweep.sampler[1]: ddim is not a sampler"));
         Assert.Contains("sweep.warmup: the list is empty; give at least one value (or leave the key out)", problems);
         Assert.Contains(problems, p => p.StartsWith("sweep.beta[0]: 1.5 must be in [0, 1]"));
         Assert.Contains(problems, p => p.StartsWith("sweep.diffstategrad_tau[0]: 0 must be in (0, 1]"));
         Assert.Empty(SweepExpander.Problems(new SamplerSweep()));
         Assert.Throws<ArgumentException>(() => SweepExpander.Points(new SamplerSweep(), new SweepBasis(Warmup: 0)));
         var e = Assert.Throws<ArgumentException>(() => SweepExpander.Points(sweep));
-        Assert.Contains("ddrm", e.Message);
+        Assert.Contains("ddim", e.Message);
         Assert.Throws<ArgumentException>(() => SweepExpander.Expand(new SamplerSweep(), [], ["hdr"], 1));
     }
 }
