@@ -6,8 +6,9 @@ using Spgd.Storage;
 namespace Spgd.Silo;
 
 /// <summary>
-/// One blob store (folder or Azure container, from <c>--storage</c>) holds both the results and the
-/// grains' persisted state, so every silo of a cluster sees the same jobs.
+/// One storage setting (folder or Azure account, from <c>--storage</c>) holds both the results and the grains' persisted
+/// state, so every silo of a cluster sees the same jobs. On Azure the state goes through the official Orleans blob
+/// provider (<see cref="AzureProviders"/>); a folder (single host, development) keeps it in the folder's <c>grain-state/</c>.
 /// </summary>
 internal static class SpgdStorageSetup
 {
@@ -17,6 +18,7 @@ internal static class SpgdStorageSetup
             throw new ArgumentException("A silo needs --storage / SPGD_STORAGE: a folder path or an Azure storage connection string.");
         var store = BlobStoreFactory.Create(settings.Storage);
         silo.Services.AddSingleton(store);
-        silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store);
+        if (ConnectionStrings.IsAzure(settings.Storage)) AzureProviders.AddGrainStorage(silo, SpgdStorage.GrainStorageName, settings.Storage);
+        else silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store);
     }
 }

@@ -287,12 +287,19 @@ internal sealed class JobGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (S.State != JobState.Running) { StopTimer(); return; }
+        if (S.State != JobState.Running) { StopTimer(); SpgdTelemetry.SetBacklog(JobId, null); return; }
         var now = DateTime.UtcNow;
         _dirty |= await ExpireLeasesAsync(now);
         _dirty |= await DispatchAsync(now);
         await FlushAsync();
         await TryFinishAsync();
+        SpgdTelemetry.SetBacklog(JobId, S.State == JobState.Running ? S.Status.Count(b => b == (byte)ItemState.Pending) : null);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        SpgdTelemetry.SetBacklog(JobId, null); // the silo that activates it next reports it
+        return Task.CompletedTask;
     }
 
     // A report freed a place in the window: refill it now rather than on the next tick, so the silo that has
@@ -332,6 +339,7 @@ internal sealed class JobGrain(
     private async Task<bool> ExpireLeasesAsync(DateTime now)
     {
         var expired = _leases.Where(kv => kv.Value.Expires < now).Select(kv => kv.Key).ToList();
+        if (expired.Count > 0) SpgdTelemetry.LeasesExpired.Add(expired.Count, new KeyValuePair<string, object?>(SpgdTelemetry.JobTag, JobId));
         foreach (var i in expired)
         {
             _leases.Remove(i);
@@ -365,7 +373,7 @@ internal sealed class JobGrain(
         _retryAt[i] = now + _options.RetryDelay(S.Attempts[i] + 1);
         _cursor = Math.Min(_cursor, i);
         S.Retries++;
-        SpgdTelemetry.ItemsRetried.Add(1);
+        SpgdTelemetry.ItemsRetried.Add(1, new KeyValuePair<string, object?>(SpgdTelemetry.JobTag, JobId));
     }
 
     private async Task<bool> DispatchAsync(DateTime now)
