@@ -287,7 +287,7 @@ internal sealed class JobGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        if (S.State != JobState.Running) { StopTimer(); SpgdTelemetry.SetBacklog(JobId, null); return; }
+        if (S.State != JobState.Running) { StopTimer(); return; }
         var now = DateTime.UtcNow;
         _dirty |= await ExpireLeasesAsync(now);
         _dirty |= await DispatchAsync(now);
@@ -662,6 +662,7 @@ internal sealed class JobGrain(
 
     private void StopTimer()
     {
+        SpgdTelemetry.SetBacklog(JobId, null); // an ended job has no backlog to scale on
         _timer?.Dispose();
         _timer = null;
         _refill?.Dispose();
