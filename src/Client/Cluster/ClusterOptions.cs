@@ -5,10 +5,10 @@ namespace Spgd.Client.Cluster;
 /// <summary>The options every cluster command shares.</summary>
 public static class ClusterCommandOptions
 {
-    /// <summary><c>--clustering localhost|redis://HOST:PORT</c> (default: SPGD_CLUSTERING or localhost).</summary>
+    /// <summary><c>--clustering localhost|redis://HOST:PORT|azure</c> (default: SPGD_CLUSTERING or localhost).</summary>
     public static Option<string> Clustering() => new("--clustering")
     {
-        Description = "Cluster membership: 'localhost' or 'redis://HOST:PORT'",
+        Description = "Cluster membership: 'localhost', 'redis://HOST:PORT' or 'azure' (tables of the SPGD_STORAGE account)",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SPGD_CLUSTERING") is { Length: > 0 } c ? c : "localhost",
     };
 
