@@ -7,7 +7,8 @@ namespace Spgd.Contracts.Jobs;
 /// </summary>
 public interface IJobGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the job. Submitting the same id again is a no-op that returns the current status.</summary>
+    /// <summary>Starts the job. Submitting the same id with the same definition again returns the current status (it
+    /// attaches); with a different definition it throws <see cref="ArgumentException"/>.</summary>
     Task<JobStatus> SubmitAsync(JobDefinition definition);
 
     /// <summary>Current progress.</summary>

@@ -77,7 +77,12 @@ internal sealed class JobGrain(
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
         JobIds.ThrowIfInvalid(JobId); // before anything is stored under the id
-        if (D.Definition is not null) return await GetStatusAsync();
+        if (D.Definition is not null)
+        {
+            if (!JobSpecIdentity.Same(D.Definition, definition))
+                throw new ArgumentException($"Job '{JobId}' already exists with a different spec; submit it under another id.");
+            return await GetStatusAsync(); // the same job again: attach to it
+        }
         if (definition.Tasks.Count == 0) throw new ArgumentException($"Job '{JobId}' has no tasks.");
         if (definition.Runs < 1) throw new ArgumentException($"Job '{JobId}' needs at least one run, got {definition.Runs}.");
 
