@@ -52,6 +52,9 @@ public sealed class SpgdSiloSettings
     /// <summary>Folder where model checkpoints are looked up by relative path.</summary>
     public string? ModelCache { get; set; }
 
+    /// <summary>Writable folder where blob checkpoints (<c>checkpoint_blob</c>) are kept once fetched; default a temp folder.</summary>
+    public string? CheckpointCache { get; set; }
+
     /// <summary>LPIPS VGG16 weights (torchvision's <c>vgg16-397923af.pth</c>); with <see cref="LpipsLinear"/> enables LPIPS.</summary>
     public string? LpipsVgg { get; set; }
 
@@ -74,7 +77,7 @@ public sealed class SpgdSiloSettings
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>Reads <c>SPGD_CLUSTERING</c>, <c>SPGD_STORAGE</c>, <c>SPGD_DEVICE</c>, <c>SPGD_SLOTS</c>, <c>SPGD_MAX_BATCH</c>,
-    /// <c>SPGD_BATCH_LINGER_MS</c>, <c>SPGD_SHUTDOWN_GRACE_SECONDS</c>, <c>SPGD_PRELOAD_MODEL</c>/<c>_CHECKPOINT</c>, ports and telemetry settings.</summary>
+    /// <c>SPGD_BATCH_LINGER_MS</c>, <c>SPGD_SHUTDOWN_GRACE_SECONDS</c>, <c>SPGD_PRELOAD_MODEL</c>/<c>_CHECKPOINT</c>, <c>SPGD_CHECKPOINT_CACHE</c>, ports and telemetry settings.</summary>
     public static SpgdSiloSettings FromConfiguration(IConfiguration config)
     {
         string? Get(string key) => config[key] is { Length: > 0 } v ? v : null;
@@ -97,6 +100,7 @@ public sealed class SpgdSiloSettings
             AdvertisedAddress = Get("POD_IP"),
             HealthPort = Int("SPGD_HEALTH_PORT"),
             ModelCache = Get("SPGD_MODEL_CACHE"),
+            CheckpointCache = Get("SPGD_CHECKPOINT_CACHE"),
             LpipsVgg = Get("SPGD_LPIPS_VGG"),
             LpipsLinear = Get("SPGD_LPIPS_LIN"),
             PreloadModel = Get("SPGD_PRELOAD_MODEL"),

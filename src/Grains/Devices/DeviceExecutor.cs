@@ -290,7 +290,6 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             {
                 var taken = _queue.TakeBatch(maxBatch, _options.BatchLinger, _stop.Token);
                 if (taken.Count == 0) return;
-                lock (_gate) _queued -= taken.Count;
                 var live = new List<WorkItem>(taken.Count);
                 foreach (var item in taken)
                 {
@@ -302,9 +301,10 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                     else live.Add(item);
                 }
 
+                // One step, so TryAccept never sees the taken items in neither count.
+                lock (_gate) { _queued -= taken.Count; _running += live.Count; }
                 if (live.Count == 0) continue;
                 var run = new DeviceRun(live, DateTime.UtcNow, _deadlines.For(live), _stop.Token);
-                lock (_gate) _running += live.Count;
                 Interlocked.Increment(ref _busySlots);
                 try
                 {
@@ -389,6 +389,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         finally
         {
             _runs.TryRemove(run, out _);
+            run.Cancellation.Dispose(); // unlinks it from the executor's stop token (a late Cancel is ignored)
             // Spans end in reverse order of starting, so Activity.Current unwinds to what it was.
             for (var k = activities.Length - 1; k >= 0; k--) activities[k]?.Dispose();
         }

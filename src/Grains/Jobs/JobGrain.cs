@@ -99,7 +99,7 @@ internal sealed class JobGrain(
             if (count > 5_000_000) throw new ArgumentException($"Job '{JobId}' expands to {count} items; at most 5,000,000 are supported.");
             S.Status = new byte[count];
             S.Attempts = new byte[count];
-            manifest = await JobManifest.BuildAsync(definition, images, Seeds());
+            manifest = await JobManifest.BuildAsync(definition, images, Seeds(), store);
             D.ManifestDigest = manifest.Digest;
             S.State = JobState.Running;
         }

@@ -15,7 +15,7 @@ namespace Spgd.Grains.Restoration;
 /// for the item's deterministic key (the executor stores it; a retry overwrites identical bytes). Items with the same
 /// <see cref="CoreBatchKey"/> can run as one batch (<see cref="Restorer.RestoreBatch"/>), each with its own seed.
 /// </summary>
-public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics) : IBatchWorkItemRunner
+public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, BlobCheckpointCache? checkpoints = null) : IBatchWorkItemRunner
 {
     /// <inheritdoc />
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
@@ -167,6 +167,8 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
         var model = item.Settings.Model;
         try
         {
+            if (model.CheckpointBlob is not null)
+                model = model with { Checkpoint = (checkpoints ?? throw new ArgumentException("this silo has no job store to fetch blob checkpoints from")).Resolve(item) };
             return models.Get(model, device);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or ArgumentException

@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Spgd.Cluster.Tests.Infrastructure;
 using Spgd.Contracts.Jobs;
 using Spgd.Grains.Devices;
+using Spgd.Grains.Telemetry;
 
 namespace Spgd.Cluster.Tests.Devices;
 
@@ -21,9 +23,25 @@ public sealed class ItemDeadlineTests
     public async Task A_hanging_runner_fails_its_item_at_the_deadline_frees_the_slot_spends_one_attempt_and_fails_liveness()
     {
         var hang = new HangingRunner(hangOn: ItemKeys.ItemId("inpainting_random", "demo-000", 0));
+        var deadlineFailures = 0L;
+        using var meters = new MeterListener();
+        meters.InstrumentPublished = (i, l) => { if (i.Meter.Name == SpgdTelemetry.Name && i.Name == "spgd.items.failed") l.EnableMeasurementEvents(i); };
+        meters.SetMeasurementEventCallback<long>((_, v, tags, _) =>
+        {
+            string? job = null, reason = null;
+            foreach (var tag in tags)
+            {
+                if (tag.Key == SpgdTelemetry.JobTag) job = tag.Value as string;
+                if (tag.Key == SpgdTelemetry.ReasonTag) reason = tag.Value as string;
+            }
+            if (job == "job-hang" && reason == "deadline") Interlocked.Add(ref deadlineFailures, v);
+        });
+        meters.Start();
         DeviceExecutor? executor = null;
+        // Leases far longer than the test: the only way the item can fail here is its deadline.
         await using var cluster = await SpgdTestCluster.StartAsync([OneSlot(TimeSpan.FromSeconds(2)), null],
-            runner: (_, sp) => { executor = sp.GetRequiredService<DeviceExecutor>(); return hang; });
+            runner: (_, sp) => { executor = sp.GetRequiredService<DeviceExecutor>(); return hang; },
+            jobOptions: j => j.LeaseTimeout = TimeSpan.FromMinutes(2));
         try
         {
             await cluster.Client.GetGrain<IJobGrain>("job-hang").SubmitAsync(TestJobs.Demo(images: 3, taskCount: 1));
@@ -34,6 +52,7 @@ public sealed class ItemDeadlineTests
             // ... and yet every item succeeded on the device's only slot, so the slot was given a new thread.
             Assert.Equal(JobState.Completed, end.State);
             Assert.Equal(3, end.Succeeded);
+            Assert.Equal(1, Interlocked.Read(ref deadlineFailures)); // failed by its deadline, once
             Assert.Equal(1, end.Retries);
             var items = await cluster.Client.GetGrain<IJobGrain>("job-hang").GetItemsAsync();
             Assert.Equal(2, items.Single(i => i.ItemId == hang.HangOn).Attempts); // the hung attempt counted once, then a retry
@@ -63,7 +82,7 @@ public sealed class ItemDeadlineTests
     {
         var runner = new WaitForCancellationRunner();
         await using var cluster = await SpgdTestCluster.StartAsync([OneSlot(TimeSpan.FromSeconds(1)), null],
-            runner: (_, _) => runner, jobOptions: j => j.MaxAttempts = 2);
+            runner: (_, _) => runner, jobOptions: j => { j.MaxAttempts = 2; j.LeaseTimeout = TimeSpan.FromMinutes(2); });
         await cluster.Client.GetGrain<IJobGrain>("job-slow").SubmitAsync(TestJobs.Demo(images: 1, taskCount: 1));
         var end = await cluster.WaitForEndAsync("job-slow", TimeSpan.FromMinutes(1));
 

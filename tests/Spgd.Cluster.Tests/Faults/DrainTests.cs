@@ -16,10 +16,12 @@ public sealed class DrainTests(AzuriteFixture azurite, ITestOutputHelper output)
     {
         var storage = new FaultStorage(azurite);
         await using var cluster = await ProcessCluster.StartAsync(storage.ConnectionString);
-        cluster.AddSilo("control");
+        // No silo is killed here: leases far longer than the test, so only the drain can move the item.
+        var longLease = new Dictionary<string, string> { ["Spgd__Jobs__LeaseTimeout"] = "00:02:00" };
+        cluster.AddSilo("control", environment: longLease);
         // A 10-minute item; a 12-s grace period gives a 9-s host shutdown and a 6-s drain (DrainPlan).
         var draining = cluster.AddSilo("compute-a", "cpu", slots: 1, simulateMs: 600_000,
-            environment: new Dictionary<string, string> { ["SPGD_SHUTDOWN_GRACE_SECONDS"] = "12" });
+            environment: new Dictionary<string, string>(longLease) { ["SPGD_SHUTDOWN_GRACE_SECONDS"] = "12" });
         await cluster.WaitReadyAsync(TimeSpan.FromMinutes(2));
 
         var submit = await cluster.SpgdAsync(TimeSpan.FromMinutes(1),
@@ -29,7 +31,7 @@ public sealed class DrainTests(AzuriteFixture azurite, ITestOutputHelper output)
         // compute-a is the only device: the item is running there.
         await ProcessCluster.WaitForAsync(client.Client, "drain-job", s => s.InFlight == 1, TimeSpan.FromMinutes(1));
 
-        var taker = cluster.AddSilo("compute-b", "cpu", slots: 1, simulateMs: 200);
+        var taker = cluster.AddSilo("compute-b", "cpu", slots: 1, simulateMs: 200, environment: longLease);
         await taker.Process!.WaitForOutputAsync("ready with", TimeSpan.FromMinutes(2));
         var exit = await draining.TerminateAsync(TimeSpan.FromSeconds(60));
         output.WriteLine(draining.AllOutput);
