@@ -20,6 +20,7 @@ public static class BenchReport
         ["allocator"] = m.Allocator,
         ["torch_threads"] = m.TorchThreads,
         ["runtime"] = m.Runtime,
+        ["cpu_flags"] = new JsonArray([.. m.CpuFlags.Select(f => (JsonNode?)f)]),
     };
 
     /// <summary>The timing fields of one measurement under <paramref name="prefix"/> (e.g. <c>median_seconds</c>).</summary>
@@ -50,7 +51,7 @@ public static class BenchReport
 
     /// <summary>One line about where the numbers come from.</summary>
     public static string MachineLine(MachineInfo m) =>
-        $"{m.CpuModel}, {m.LogicalCores} logical cores, {m.MemoryGiB?.ToString("0.#") ?? "?"} GiB, torch threads {m.TorchThreads}, load {m.LoadAverage1Min?.ToString("0.00") ?? "?"}, {m.Allocator}";
+        $"{m.CpuModel}, {m.LogicalCores} logical cores, {m.MemoryGiB?.ToString("0.#") ?? "?"} GiB, torch threads {m.TorchThreads}, load {m.LoadAverage1Min?.ToString("0.00") ?? "?"}, {m.Allocator}, flags {string.Join(' ', m.CpuFlags)}";
 
     /// <summary>Seconds as "median (min–max)".</summary>
     public static string Seconds(TimingSummary t) => t.Max < 1

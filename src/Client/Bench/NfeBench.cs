@@ -20,10 +20,20 @@ public static class NfeBench
         var noForward = new Option<bool>("--no-forward") { Description = "Skip timing the forward pass alone" };
         var spectral = new Option<bool>("--spectral-prior") { Description = "Time the spectral Gaussian prior's evaluation instead of a UNet's (--size defaults to 256)" };
         var noRecompute = new Option<bool>("--no-recompute") { Description = "Keep every GroupNorm/SiLU activation for the backward instead of recomputing them (to measure the difference)" };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "The UNet torso's arithmetic: fp32, bf16 (CPUs with AVX512-BF16/AMX, GPUs) or fp16 (GPUs)",
+            DefaultValueFactory = _ => UNetPrecision.Fp32.Name(),
+        };
+        precision.AcceptOnlyFromAmong([.. UNetPrecisions.Names]);
+        var referenceCost = new Option<bool>("--reference-cost")
+        {
+            Description = "Do the official code's work on this libtorch (weights requiring grad, no recomputed activations) to separate the algorithm's saving from the library's",
+        };
         var command = new Command("nfe",
             "Time one network evaluation with the gradient to x (VP denoiser forward + backward), random weights; " +
             "peak RSS is the process's VmHWM, so run it in its own process")
-        { preset, config, batch, size, noForward, noRecompute, spectral };
+        { preset, config, batch, size, noForward, noRecompute, precision, referenceCost, spectral };
         shared.AddTo(command);
         command.SetAction(parse =>
         {
@@ -37,7 +47,8 @@ public static class NfeBench
             }
             var (name, cfg) = BenchOptions.ResolveModel(parse, preset, config);
             var options = new NfeBenchmarkOptions(name, cfg, parse.GetValue(batch), parse.GetValue(size), parse.GetValue(shared.Repeats),
-                parse.GetValue(shared.Warmup), parse.GetValue(shared.Seed), ForwardOnly: !parse.GetValue(noForward), RecomputeActivations: !parse.GetValue(noRecompute));
+                parse.GetValue(shared.Warmup), parse.GetValue(shared.Seed), ForwardOnly: !parse.GetValue(noForward), RecomputeActivations: !parse.GetValue(noRecompute),
+                Precision: UNetPrecisions.TryParse(parse.GetValue(precision))!.Value, ReferenceCost: parse.GetValue(referenceCost));
             var machine = MachineInfo.Capture();
             var result = NfeBenchmark.Run(options);
             Print(result, machine);
@@ -71,7 +82,7 @@ public static class NfeBench
         var c = r.Cost;
         var rows = new List<(string, string)>
         {
-            ("network", $"{r.Options.Name}, {r.ParameterCount:N0} parameters"),
+            ("network", $"{r.Options.Name}, {r.ParameterCount:N0} parameters, torso {r.Options.Precision.Name()}"),
             ("input", $"batch {r.Options.Batch} × 3 × {c.Size}²"),
             ("NFE with gradient (median, min–max)", BenchReport.Seconds(r.Gradient)),
         };
@@ -83,8 +94,9 @@ public static class NfeBench
         rows.Add(("RSS after building the net", $"{r.ResidentAfterLoadMiB:0} MiB"));
         rows.Add(("RSS between forward and backward", $"{r.ResidentAfterForwardMiB:0} MiB"));
         rows.Add(("peak RSS (VmHWM, whole process)", $"{r.PeakResidentMiB:0} MiB"));
-        rows.Add(("saved activations (model)", $"{(r.Options.RecomputeActivations ? c.SavedActivationBytesWithRecompute : c.SavedActivationBytes) / (1 << 20):0} MiB"));
-        rows.Add(("recompute activations", r.Options.RecomputeActivations ? "yes" : "no"));
+        rows.Add(("saved activations (model)", $"{(r.Options.RecomputeActivations && !r.Options.ReferenceCost ? c.SavedActivationBytesWithRecompute : c.SavedActivationBytes) / (1 << 20):0} MiB"));
+        rows.Add(("recompute activations", r.Options.RecomputeActivations && !r.Options.ReferenceCost ? "yes" : "no"));
+        if (r.Options.ReferenceCost) rows.Add(("reference cost", "weights require grad, activations kept (the official code's work)"));
         rows.Add(("threads", $"{r.Threads}"));
         foreach (var device in AcceleratorProjection.Standard)
             rows.Add(($"projected {device.Name}, s/image at T=100, N=5", $"{device.SecondsPerImage(c, 500):0.0}"));
@@ -104,7 +116,9 @@ public static class NfeBench
             ["threads"] = r.Threads,
             ["repeats"] = r.Options.Repeats,
             ["warmup"] = r.Options.Warmup,
-            ["recompute_activations"] = r.Options.RecomputeActivations,
+            ["recompute_activations"] = r.Options.RecomputeActivations && !r.Options.ReferenceCost,
+            ["precision"] = r.Options.Precision.Name(),
+            ["reference_cost"] = r.Options.ReferenceCost,
         };
         BenchReport.AddTiming(json, r.Gradient);
         if (r.Forward is not null) BenchReport.AddTiming(json, r.Forward, "forward_");
@@ -114,7 +128,7 @@ public static class NfeBench
         json["forward_gflops"] = r.Cost.ForwardFlops / 1e9;
         json["gradient_pass_gflops"] = r.Cost.GradientPassFlops / 1e9;
         json["achieved_gflops_per_second"] = r.GradientGflopsPerSecond;
-        json["saved_activation_mb"] = (r.Options.RecomputeActivations ? r.Cost.SavedActivationBytesWithRecompute : r.Cost.SavedActivationBytes) / (1 << 20);
+        json["saved_activation_mb"] = (r.Options.RecomputeActivations && !r.Options.ReferenceCost ? r.Cost.SavedActivationBytesWithRecompute : r.Cost.SavedActivationBytes) / (1 << 20);
         var projections = new JsonObject();
         foreach (var device in AcceleratorProjection.Standard)
             projections[device.Name] = new JsonObject

@@ -34,6 +34,20 @@ public sealed class DenoiserOptions
     public Option<double> PriorAlpha { get; } = CliOptions.Number("--prior-alpha", "Spectral exponent α of the spectral Gaussian prior (power ∝ (|k| + 1/n)^-α)",
         double.MinValue, defaultValue: SpectralGaussianPrior.Default.Alpha);
 
+    /// <summary>--precision: the UNet torso's arithmetic (default: the config's use_fp16, else fp32).</summary>
+    public Option<string?> Precision { get; } = PrecisionOption();
+
+    /// <summary>A <c>--precision</c> option: fp32, bf16 or fp16, parsed by the command line.</summary>
+    public static Option<string?> PrecisionOption()
+    {
+        var option = new Option<string?>("--precision")
+        {
+            Description = "UNet torso arithmetic: fp32, bf16 (CPUs with AVX512-BF16/AMX, GPUs) or fp16 (GPUs); default fp32, or fp16 when the config says use_fp16",
+        };
+        option.AcceptOnlyFromAmong([.. UNetPrecisions.Names]);
+        return option;
+    }
+
     /// <summary>Adds the options to <paramref name="command"/>, with the check that exactly one prior is chosen.</summary>
     /// <param name="command">The command.</param>
     /// <param name="defaultsToPrior">When true, giving neither a UNet nor --prior means the default spectral Gaussian prior.</param>
@@ -44,6 +58,7 @@ public sealed class DenoiserOptions
         command.Options.Add(Prior);
         command.Options.Add(PriorVariance);
         command.Options.Add(PriorAlpha);
+        command.Options.Add(Precision);
         command.Validators.Add(result => Check(result, defaultsToPrior));
     }
 
@@ -51,7 +66,7 @@ public sealed class DenoiserOptions
     public IDenoiser Create(ParseResult parse, Device device)
     {
         if (parse.GetValue(Config) is not { } config) return new SpectralGaussianPrior(parse.GetValue(PriorVariance), parse.GetValue(PriorAlpha));
-        return UNetLoader.LoadDenoiser(UNetConfigs.Load(config), parse.GetValue(Checkpoint)!, device);
+        return UNetLoader.LoadDenoiser(UNetConfigs.Load(config), parse.GetValue(Checkpoint)!, device, UNetPrecisions.TryParse(parse.GetValue(Precision)));
     }
 
     private void Check(CommandResult result, bool defaultsToPrior)
@@ -63,6 +78,7 @@ public sealed class DenoiserOptions
         else if (unet && (result.GetResult(Config) is null || result.GetResult(Checkpoint) is null))
             result.AddError("a UNet needs both --config and --checkpoint");
         else if (unet && priorParameters) result.AddError("--prior-variance/--prior-alpha apply to --prior spectral-gaussian, not to a UNet");
+        else if (!unet && result.GetResult(Precision) is not null) result.AddError("--precision applies to a UNet (--config/--checkpoint), not to a closed-form prior");
         else if (!unet && !prior && !defaultsToPrior && !priorParameters)
             result.AddError($"choose a prior: --config C --checkpoint P, or --prior {SpectralGaussian}");
     }

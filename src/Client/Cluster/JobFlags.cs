@@ -48,10 +48,13 @@ public sealed class JobFlags
     /// <summary><c>--seed S</c>.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Job seed (item seeds derive from it)", DefaultValueFactory = _ => 0UL };
 
+    /// <summary><c>--precision fp32|bf16|fp16</c> of the UNet torso.</summary>
+    public Option<string?> Precision { get; } = Cli.DenoiserOptions.PrecisionOption();
+
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)
     {
-        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Task, Runs, BestOf, Steps, Warmup, Preset, Seed })
+        foreach (var o in new Option[] { Dataset, Images, Size, Model, Checkpoint, Precision, Task, Runs, BestOf, Steps, Warmup, Preset, Seed })
             command.Options.Add(o);
     }
 
@@ -65,6 +68,8 @@ public sealed class JobFlags
             throw new ArgumentException($"--model '{model}' is not valid: expected spectral-gaussian, ffhq256 or imagenet256.");
         if (!spectral && string.IsNullOrEmpty(parse.GetValue(Checkpoint)))
             throw new ArgumentException($"--model {model} needs --checkpoint PATH.");
+        if (spectral && parse.GetValue(Precision) is not null)
+            throw new ArgumentException("--precision applies to a UNet (--model ffhq256|imagenet256), not to the spectral-gaussian prior.");
         var size = parse.GetValue(Size) ?? (spectral ? 64 : 256);
         var images = parse.GetValue(Images);
         if (images < 0) throw new ArgumentException($"--images {images} is not valid: expected 0 (all files, or the default 8 demo images) or a positive count.");
@@ -82,7 +87,7 @@ public sealed class JobFlags
         return new JobDefinition
         {
             Dataset = dataset,
-            Model = new ModelRef { Kind = model, Checkpoint = parse.GetValue(Checkpoint) is { } c ? Path.GetFullPath(c) : null },
+            Model = new ModelRef { Kind = model, Checkpoint = parse.GetValue(Checkpoint) is { } c ? Path.GetFullPath(c) : null, Precision = parse.GetValue(Precision) },
             Tasks = tasks.Select(n => new TaskSettings { Name = n.Trim(), BestOf = bestOf }).ToList(),
             Runs = parse.GetValue(Runs),
             Seed = parse.GetValue(Seed),

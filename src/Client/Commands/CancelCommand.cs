@@ -4,7 +4,7 @@ using Spgd.Contracts.Jobs;
 
 namespace Spgd.Client.Commands;
 
-/// <summary><c>spgd cancel JOB</c>: stops dispatching a job's items and ends it as cancelled.</summary>
+/// <summary><c>spgd cancel JOB</c>: ends a job as cancelled: its unfinished items are recorded cancelled, and running ones stop at their workers' next heartbeat.</summary>
 public static class CancelCommand
 {
     /// <summary>Builds the command.</summary>

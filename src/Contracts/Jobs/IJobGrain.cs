@@ -32,6 +32,6 @@ public interface IJobGrain : IGrainWithStringKey
     /// </summary>
     Task ReleaseAsync(int index, int attempt);
 
-    /// <summary>Stops dispatching and ends the job as cancelled.</summary>
+    /// <summary>Ends the job as cancelled: unfinished items are recorded <see cref="ItemState.Cancelled"/>; workers drop queued ones and stop running ones at their next heartbeat.</summary>
     Task CancelAsync();
 }

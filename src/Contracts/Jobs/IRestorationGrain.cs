@@ -7,6 +7,9 @@ namespace Spgd.Contracts.Jobs;
 /// </summary>
 public interface IRestorationGrain : IGrainWithStringKey
 {
-    /// <summary>Queues the item on this silo's device. False when the queue is full (the job retries later).</summary>
-    Task<bool> StartAsync(WorkItem item);
+    /// <summary>
+    /// Queues the item on this silo's device. Returns the silo's address (<c>SiloAddress.ToParsableString()</c>), so the
+    /// job knows who holds the item; null when the queue is full (the job retries later).
+    /// </summary>
+    Task<string?> StartAsync(WorkItem item);
 }

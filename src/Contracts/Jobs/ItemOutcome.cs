@@ -9,8 +9,14 @@ public enum OutcomeKind
     /// <summary>Failed for a reason that a retry cannot change (e.g. an undecodable image): recorded once, never retried.</summary>
     FailedDeterministic,
 
-    /// <summary>Failed for a reason that may pass (I/O, device, lost worker): retried with back-off.</summary>
+    /// <summary>Failed for a reason of the item's run that may pass (device, lost worker): retried with back-off, spending an attempt.</summary>
     FailedTransient,
+
+    /// <summary>
+    /// Not the item's fault: storage or transport failed (an image not readable, outputs not writable). Retried after
+    /// back-off without spending an attempt, however long the outage lasts.
+    /// </summary>
+    FailedInfrastructure,
 }
 
 /// <summary>Quality of one restored image against its clean reference.</summary>

@@ -116,6 +116,10 @@ public sealed record ModelRef
 
     /// <summary>Spectral exponent α of the spectral prior (default 3.5).</summary>
     [Id(4)] public double? Alpha { get; init; }
+
+    /// <summary>UNet torso precision (<c>fp32</c>, <c>bf16</c>, <c>fp16</c>); null: the config's <c>use_fp16</c>, else fp32.
+    /// Part of the batching key, since items of different precisions cannot share a network.</summary>
+    [Id(5)] public string? Precision { get; init; }
 }
 
 /// <summary>One task and its operator parameters (names as in the operator settings of Core).</summary>

@@ -32,8 +32,12 @@ public static class JobSpecMapper
         var kind = m.Kind ?? ModelSpec.SpectralGaussian;
         var checkpoint = m.CheckpointBlob is { } blob ? ModelRef.BlobPrefix + blob : Resolve(m.Checkpoint);
         var model = kind == ModelSpec.UNet && m.Preset is { } preset && m.Config is null
-            ? new ModelRef { Kind = preset, Checkpoint = checkpoint }
-            : new ModelRef { Kind = kind, Checkpoint = checkpoint, Config = Resolve(m.Config), Variance = m.Variance, Alpha = m.Alpha };
+            ? new ModelRef { Kind = preset, Checkpoint = checkpoint, Precision = m.Precision?.Trim().ToLowerInvariant() }
+            : new ModelRef
+            {
+                Kind = kind, Checkpoint = checkpoint, Config = Resolve(m.Config), Variance = m.Variance, Alpha = m.Alpha,
+                Precision = m.Precision?.Trim().ToLowerInvariant(),
+            };
 
         return new JobDefinition
         {

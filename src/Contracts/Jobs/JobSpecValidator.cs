@@ -22,7 +22,7 @@ public static partial class JobSpecValidator
 
         if (spec.JobId is { } id && !SafeName().IsMatch(id))
             Add("job_id", $"'{id}' is not a valid id: use 1-64 letters, digits, '.', '_' or '-', not starting with '.'");
-        if (spec.Runs is < 1 or > MaxRuns) Add("runs", $"{spec.Runs} is out of range: expected 1..{MaxRuns}");
+        ValidateRuns(spec.Runs, Add);
 
         ValidateDataset(spec.Dataset, options, Add);
         ValidateModel(spec.Model, spec.Dataset.ImageSize, options, Add);
@@ -45,8 +45,7 @@ public static partial class JobSpecValidator
             }
             ValidateOperator(task.Operator, canonical, spec.Dataset.ImageSize, field + ".operator", options, Add);
             ValidateSampler(task.Sampler, field + ".sampler", Add);
-            if (task.BestOf is { } k && (k < 1 || k > spec.Runs))
-                Add(field + ".best_of", $"{k} is out of range: expected 1..runs ({spec.Runs}); best of K needs at least K runs per image");
+            if (task.BestOf is { } k) ValidateBestOf(k, spec.Runs, field, Add);
         }
         if (spec.Sweep is { } sweep)
         {
@@ -90,8 +89,7 @@ public static partial class JobSpecValidator
 
     private static void ValidateDataset(DatasetSpec dataset, JobSpecValidationOptions options, Action<string, string> add)
     {
-        if (dataset.ImageSize is < MinImageSize or > MaxImageSize)
-            add("dataset.image_size", $"{dataset.ImageSize} is out of range: expected {MinImageSize}..{MaxImageSize} pixels");
+        ValidateImageSize(dataset.ImageSize, add);
         var sources = new[] { ("folder", dataset.Folder), ("blob_prefix", dataset.BlobPrefix), ("builtin", dataset.Builtin) }
             .Where(s => s.Item2 is not null).Select(s => s.Item1).ToList();
         if (sources.Count == 0)
@@ -117,7 +115,7 @@ public static partial class JobSpecValidator
             if (!string.Equals(builtin.Trim(), DatasetSpec.SpectralDemo, StringComparison.OrdinalIgnoreCase))
                 add("dataset.builtin", $"unknown built-in dataset '{builtin}': the only one is '{DatasetSpec.SpectralDemo}'");
             if (dataset.Count is null) add("dataset.count", $"required for the built-in dataset: how many images to generate (1..{MaxBuiltinCount})");
-            else if (dataset.Count is < 1 or > MaxBuiltinCount) add("dataset.count", $"{dataset.Count} is out of range: expected 1..{MaxBuiltinCount}");
+            else ValidateBuiltinCount(dataset.Count.Value, add);
             return;
         }
         if (dataset.Count is not null) add("dataset.count", "only applies to a built-in dataset; use start_index/end_index to select files");
@@ -182,7 +180,7 @@ public static partial class JobSpecValidator
         {
             if (model.Variance is { } v && !(v > 0 && double.IsFinite(v))) add("model.variance", $"{Num(v)} must be a finite number > 0");
             if (model.Alpha is { } a && !(a >= 0 && a <= 10)) add("model.alpha", $"{Num(a)} is out of range: expected 0..10");
-            foreach (var (name, value) in new[] { ("preset", model.Preset), ("config", model.Config), ("checkpoint", model.Checkpoint), ("checkpoint_blob", model.CheckpointBlob) })
+            foreach (var (name, value) in new[] { ("preset", model.Preset), ("config", model.Config), ("checkpoint", model.Checkpoint), ("checkpoint_blob", model.CheckpointBlob), ("precision", model.Precision) })
                 if (value is not null) add("model." + name, $"does not apply to the {ModelSpec.SpectralGaussian} prior (only to '{ModelSpec.UNet}')");
             return;
         }
@@ -193,6 +191,8 @@ public static partial class JobSpecValidator
         }
         if (model.Variance is not null) add("model.variance", $"does not apply to the UNet (only to '{ModelSpec.SpectralGaussian}')");
         if (model.Alpha is not null) add("model.alpha", $"does not apply to the UNet (only to '{ModelSpec.SpectralGaussian}')");
+        if (model.Precision is { } precision && !ModelSpec.Precisions.Contains(precision.Trim().ToLowerInvariant()))
+            add("model.precision", $"unknown precision '{precision}': expected one of {string.Join(", ", ModelSpec.Precisions)}");
         if (model.Preset is null == (model.Config is null))
             add("model", $"a UNet needs exactly one of preset ({string.Join(", ", ModelSpec.Presets)}) or config (a configuration file)");
         if (model.Preset is { } preset)

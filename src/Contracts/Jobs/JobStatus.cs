@@ -15,7 +15,7 @@ public enum JobState
     /// <summary>Every item finished, some failed (reasons in the summaries).</summary>
     CompletedWithFailures,
 
-    /// <summary>Cancelled by a user; unfinished items were dropped.</summary>
+    /// <summary>Cancelled by a user; unfinished items are recorded as cancelled.</summary>
     Cancelled,
 
     /// <summary>The job could not run at all (e.g. its data set could not be listed) or every item failed.</summary>
@@ -83,6 +83,9 @@ public enum ItemState : byte
 
     /// <summary>Finished with a failure that is final.</summary>
     Failed = 3,
+
+    /// <summary>Not finished when the job was cancelled.</summary>
+    Cancelled = 4,
 }
 
 /// <summary>One item in a job listing.</summary>
@@ -93,4 +96,8 @@ public enum ItemState : byte
 public sealed record ItemStatus(
     [property: Id(0)] string ItemId,
     [property: Id(1)] ItemState State,
-    [property: Id(2)] int Attempts);
+    [property: Id(2)] int Attempts)
+{
+    /// <summary>The silo holding the item while it is in flight (its address, as the job last heard), when known.</summary>
+    [Id(3)] public string? Holder { get; init; }
+}

@@ -17,6 +17,10 @@ public sealed record ModelSpec
     /// <summary>The UNet presets.</summary>
     public static IReadOnlyList<string> Presets { get; } = ["ffhq256", "imagenet256"];
 
+    /// <summary>The UNet torso precisions a spec may name (Core's <c>UNetPrecisions.Names</c>; a test keeps them equal,
+    /// since Contracts cannot reference TorchSharp).</summary>
+    public static IReadOnlyList<string> Precisions { get; } = ["fp32", "bf16", "fp16"];
+
     /// <summary><c>spectral-gaussian</c> or <c>unet</c>.</summary>
     [Id(0)] public string? Kind { get; init; }
 
@@ -37,4 +41,8 @@ public sealed record ModelSpec
 
     /// <summary>Checkpoint stored as a blob in the job store.</summary>
     [Id(6)] public string? CheckpointBlob { get; init; }
+
+    /// <summary>The UNet torso's arithmetic: <c>fp32</c>, <c>bf16</c> or <c>fp16</c> (default: fp32, or fp16 when the
+    /// config says <c>use_fp16</c>). Checked against the silo's device when the model loads.</summary>
+    [Id(7)] public string? Precision { get; init; }
 }

@@ -11,8 +11,10 @@ namespace Spgd.Core.Benchmarks;
 /// <param name="TorchThreads">libtorch intra-op threads.</param>
 /// <param name="Runtime">.NET and OS description.</param>
 /// <param name="Allocator">The native allocator libtorch's CPU tensors come from (see <see cref="Spgd.Core.Runtime.NativeAllocator"/>).</param>
+/// <param name="CpuFlags">The CPU's notable instruction-set flags (<see cref="Spgd.Core.Runtime.CpuFeatures.Notable"/>): machines
+/// sold under one model name differ in them, and they decide libtorch's kernels.</param>
 public sealed record MachineInfo(int LogicalCores, string CpuModel, double? MemoryGiB, double? LoadAverage1Min, int TorchThreads, string Runtime,
-    string Allocator)
+    string Allocator, IReadOnlyList<string> CpuFlags)
 {
     /// <summary>Describes this machine now.</summary>
     public static MachineInfo Capture() => new(
@@ -23,7 +25,8 @@ public sealed record MachineInfo(int LogicalCores, string CpuModel, double? Memo
         LoadAverage(),
         TorchSharp.torch.get_num_threads(),
         $"{RuntimeInformation.FrameworkDescription}, {RuntimeInformation.OSDescription}",
-        Spgd.Core.Runtime.NativeAllocator.Current);
+        Spgd.Core.Runtime.NativeAllocator.Current,
+        Spgd.Core.Runtime.CpuFeatures.Current.NotablePresent);
 
     /// <summary>The 1-minute load average from /proc/loadavg, or null.</summary>
     public static double? LoadAverage()

@@ -16,8 +16,14 @@ namespace Spgd.Core.Benchmarks;
 /// <param name="Sigma">Noise level σ of the evaluation (the cost does not depend on it).</param>
 /// <param name="ForwardOnly">Also time the forward pass alone, without autograd.</param>
 /// <param name="RecomputeActivations">See <see cref="GuidedDiffusionUNet.RecomputeActivations"/> (off only to measure its effect).</param>
+/// <param name="Precision">The torso's arithmetic (see <see cref="UNetPrecision"/>).</param>
+/// <param name="ReferenceCost">Do the official code's work on our libtorch: weights that require grad (autograd then saves
+/// every layer's input for a weight gradient it could be asked for) and no recomputed activations. Separates what the
+/// algorithm saves from what the newer library gives. guided-diffusion's recomputation of attention in the backward is
+/// not reproduced (attention is a few per cent of the FLOPs at 256²).</param>
 public sealed record NfeBenchmarkOptions(string Name, UNetConfig Config, int Batch = 1, int? Size = null, int Repeats = 3,
-    int Warmup = 1, ulong Seed = 0, double Sigma = 1.0, bool ForwardOnly = true, bool RecomputeActivations = true);
+    int Warmup = 1, ulong Seed = 0, double Sigma = 1.0, bool ForwardOnly = true, bool RecomputeActivations = true,
+    UNetPrecision Precision = UNetPrecision.Fp32, bool ReferenceCost = false);
 
 /// <summary>Result of <see cref="NfeBenchmark.Run"/>.</summary>
 /// <param name="Options">What was measured.</param>
@@ -56,8 +62,14 @@ public static class NfeBenchmark
         int size = options.Size ?? options.Config.ImageSize;
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
 
+        if (UNetPrecisions.Refusal(options.Precision, DeviceType.CPU, Runtime.CpuFeatures.Current) is { } refusal) throw new ArgumentException(refusal);
+
         torch.manual_seed((long)options.Seed);
-        using var denoiser = new VpPreconditionedDenoiser(new GuidedDiffusionUNet(options.Config) { RecomputeActivations = options.RecomputeActivations });
+        var network = new GuidedDiffusionUNet(options.Config) { RecomputeActivations = options.RecomputeActivations && !options.ReferenceCost };
+        network.UsePrecision(options.Precision);
+        if (options.ReferenceCost)
+            foreach (var p in network.parameters()) p.requires_grad = true;
+        using var denoiser = new VpPreconditionedDenoiser(network);
         double? afterLoad = ProcessMemory.ResidentMiB;
         using var generator = new Generator(options.Seed + 1);
         using var x = torch.randn([options.Batch, 3, size, size], generator: generator);

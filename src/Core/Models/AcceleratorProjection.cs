@@ -26,11 +26,14 @@ public sealed record AcceleratorProjection(string Name, double DenseTflops, doub
     /// <summary>H100 SXM, BF16 tensor cores: 989.4 dense TFLOP/s (results would change beyond float32 round-off).</summary>
     public static AcceleratorProjection H100Bf16 { get; } = new("H100 SXM BF16", 989.4, 3.35, 0.35, 0.6);
 
+    /// <summary>H100 SXM, FP16 tensor cores (guided-diffusion's <c>use_fp16</c>): 989.4 dense TFLOP/s, as BF16.</summary>
+    public static AcceleratorProjection H100Fp16 { get; } = new("H100 SXM FP16", 989.4, 3.35, 0.35, 0.6);
+
     /// <summary>RTX 4090, float32 on the CUDA cores: 82.6 TFLOP/s, 1.01 TB/s; 60 % / 60 % (the paper's card).</summary>
     public static AcceleratorProjection Rtx4090Fp32 { get; } = new("RTX 4090 FP32", 82.6, 1.008, 0.6, 0.6);
 
     /// <summary>The projections <c>spgd bench nfe</c> prints.</summary>
-    public static IReadOnlyList<AcceleratorProjection> Standard { get; } = [H100Tf32, H100Fp32, H100Bf16, Rtx4090Fp32];
+    public static IReadOnlyList<AcceleratorProjection> Standard { get; } = [H100Tf32, H100Fp32, H100Bf16, H100Fp16, Rtx4090Fp32];
 
     /// <summary>Seconds for one evaluation with the input gradient (<see cref="UNetCost.GradientPassFlops"/>), or with
     /// weight gradients too (<paramref name="weightGradients"/>: the official code's workload).</summary>

@@ -55,7 +55,8 @@ internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
         // Scaling q and k by ch^(-1/4) each (rather than the product by ch^(-1/2)) follows the reference's rounding.
         double scale = 1 / Math.Sqrt(Math.Sqrt(ch));
         var weight = torch.bmm((q * scale).transpose(1, 2), k * scale);      // [b·heads, t, s]
-        weight = weight.to(ScalarType.Float32).softmax(-1).to(weight.dtype);
+        // Softmax in at least float32 (reduced-precision logits are widened, as the reference does; float64 stays).
+        weight = weight.dtype == ScalarType.Float64 ? weight.softmax(-1) : weight.to(ScalarType.Float32).softmax(-1).to(weight.dtype);
         var attended = torch.bmm(v, weight.transpose(1, 2));                 // [b·heads, ch, t]
         return attended.reshape(batch, -1, length);
     }

@@ -14,7 +14,7 @@ namespace Spgd.Core.Models;
 /// </summary>
 /// <remarks>
 /// Weights never require gradients (the samplers differentiate with respect to the input only); the module is
-/// put in eval mode (dropout off). Computation is float32. A module holds no per-call state, but TorchSharp
+/// put in eval mode (dropout off). Computation is float32 unless <see cref="UsePrecision"/> puts the torso in bf16/fp16. A module holds no per-call state, but TorchSharp
 /// modules are not documented as thread-safe: call <see cref="forward(Tensor, Tensor)"/> from one thread at a time.
 /// </remarks>
 public sealed class GuidedDiffusionUNet : nn.Module<Tensor, Tensor, Tensor>
@@ -103,6 +103,27 @@ public sealed class GuidedDiffusionUNet : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>The hyper-parameters this network was built from.</summary>
     public UNetConfig Config { get; }
 
+    /// <summary>The torso's arithmetic (see <see cref="UNetPrecision"/>); float32 until <see cref="UsePrecision"/>.</summary>
+    public UNetPrecision Precision { get; private set; } = UNetPrecision.Fp32;
+
+    /// <summary>
+    /// Converts the torso's convolution weights (input, middle and output blocks, attention projections included) to
+    /// <paramref name="precision"/>'s type, once, after the weights are loaded, as guided-diffusion's
+    /// <c>convert_to_fp16</c> does. The timestep MLP, the embedding projections, GroupNorm's affine terms and the head
+    /// stay float32. Converting back to float32 is refused: the rounding already happened.
+    /// </summary>
+    public void UsePrecision(UNetPrecision precision)
+    {
+        if (precision == Precision) return;
+        if (Precision != UNetPrecision.Fp32)
+            throw new InvalidOperationException($"the torso is already {Precision.Name()}; load the weights again for {precision.Name()}");
+        var type = precision.ElementType();
+        foreach (var torso in new nn.Module[] { input_blocks, middle_block, output_blocks })
+            foreach (var module in torso.modules())
+                if (module is Conv2d or Conv1d) module.to(type);
+        Precision = precision;
+    }
+
     /// <summary>
     /// Whether a gradient pass recomputes each GroupNorm → SiLU → conv chain's cheap elementwise part in the backward
     /// instead of keeping its intermediate activations (on by default: about a third of the activation memory, for a few
@@ -146,14 +167,17 @@ public sealed class GuidedDiffusionUNet : nn.Module<Tensor, Tensor, Tensor>
         if (t.dim() != 1 || t.shape[0] != x.shape[0])
             throw new ArgumentException($"expected {x.shape[0]} timesteps, got shape [{string.Join(", ", timesteps.shape)}]", nameof(timesteps));
 
-        var emb = time_embed.forward(TimestepEmbedding(t.to(x.device), Config.NumChannels));
+        // The sinusoid is computed in float32 (the reference's rounding) and handed to the MLP in its weights' type.
+        var sinusoid = TimestepEmbedding(t.to(x.device), Config.NumChannels);
+        var emb = time_embed.forward(sinusoid.to(time_embed.parameters().First().dtype));
         if (label_emb is not null) emb = emb + label_emb.forward(classLabels!);
 
         // Transient activations are disposed as soon as they are consumed: what the backward needs, autograd holds
         // itself, so the forward's footprint stays at the saved activations plus a couple of live tensors.
         using var scope = NewDisposeScope();
         var skips = new Stack<Tensor>();
-        var h = x;
+        var torsoType = Precision == UNetPrecision.Fp32 ? x.dtype : Precision.ElementType();
+        var h = x.to(torsoType);
         foreach (var block in input_blocks)
         {
             h = block.forward(h, emb);
@@ -169,6 +193,7 @@ public sealed class GuidedDiffusionUNet : nn.Module<Tensor, Tensor, Tensor>
             h = block.forward(input, emb);
             input.Dispose();
         }
+        if (h.dtype != x.dtype) h = h.to(x.dtype); // the head runs in the input's type (float32), as the reference's
         var output = _recompute && !training ? _head.Apply(h, null, null) : @out.forward(h);
         return scope.MoveToOuter(output);
     }

@@ -54,8 +54,8 @@ public sealed record UNetConfig
     /// <summary>Residual blocks do the up/down-sampling instead of plain (conv) resamplers (<c>resblock_updown</c>).</summary>
     public bool ResblockUpdown { get; init; }
 
-    /// <summary>The reference runs the torso in float16 (<c>use_fp16</c>). Accepted for compatibility; this
-    /// implementation always computes in float32 (weights stored as float16 are widened when loaded).</summary>
+    /// <summary>The reference runs the torso in float16 (<c>use_fp16</c>): asks for <see cref="UNetPrecision.Fp16"/> unless a
+    /// precision is given explicitly (see <see cref="UNetPrecisions.Resolve"/>).</summary>
     public bool UseFp16 { get; init; }
 
     /// <summary>Split q/k/v before heads (<c>use_new_attention_order</c>, QKVAttention) instead of the legacy order.</summary>

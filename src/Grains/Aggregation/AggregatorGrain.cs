@@ -36,19 +36,19 @@ internal sealed class AggregatorGrain(
 
     public Task<bool> RecordAsync(ItemOutcome outcome)
     {
-        var added = state.State.Items.TryAdd(outcome.ItemId, outcome);
+        var added = AggregateRecords.Take(state.State.Items, outcome);
         _dirty |= added;
         return Task.FromResult(added);
     }
 
     public async Task RecordManyAsync(IReadOnlyList<ItemOutcome> outcomes)
     {
-        foreach (var o in outcomes) _dirty |= state.State.Items.TryAdd(o.ItemId, o);
+        foreach (var o in outcomes) _dirty |= AggregateRecords.Take(state.State.Items, o);
         await FlushAsync();
     }
 
-    public Task<IReadOnlyList<string>> GetRecordedIdsAsync() =>
-        Task.FromResult<IReadOnlyList<string>>(state.State.Items.Keys.ToList());
+    public Task<IReadOnlyDictionary<string, OutcomeKind>> GetRecordedAsync() =>
+        Task.FromResult<IReadOnlyDictionary<string, OutcomeKind>>(state.State.Items.ToDictionary(kv => kv.Key, kv => kv.Value.Kind, StringComparer.Ordinal));
 
     private async Task FlushAsync()
     {

@@ -41,6 +41,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     private volatile string? _notReadyReason = "starting";
     private readonly ConcurrentDictionary<(string Job, int Index), int> _held = new();
     private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), bool> _unwanted = new();
+    // The running batch (often of one) each held attempt belongs to: cancelled once the jobs want none of its items.
+    private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), DeviceRun> _runningBatches = new();
     // The dispatching call's span, so the item's span continues the trace across the grain call.
     private readonly ConcurrentDictionary<(string Job, int Index, int Attempt), ActivityContext> _parents = new();
     private IDisposable? _gauges;
@@ -328,6 +330,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     {
         var items = run.Items;
         _runs[run] = 0;
+        foreach (var item in items) _runningBatches[(item.JobId, item.Index, item.Attempt)] = run;
         var activities = items.Select(StartItemActivity).ToArray();
         try
         {
@@ -352,6 +355,10 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 _logger.LogWarning(e, "A batch of {Count} items failed", items.Count);
                 results = items.Select(_ => ItemRunOutcome.Failed(e)).ToArray();
             }
+            finally
+            {
+                foreach (var item in items) _runningBatches.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+            }
 
             run.Returned = true;
             var seconds = clock.Elapsed.TotalSeconds;
@@ -373,6 +380,16 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                     case "drain" when !_stop.IsCancellationRequested:
                         foreach (var item in items) TrackFinishing(HandBackAsync(item, "running, cancelled by the drain"));
                         break;
+                    case "unwanted" when !_stop.IsCancellationRequested:
+                        // The jobs want none of these items (cancelled, finished elsewhere): the device is free at the
+                        // sampler's next network evaluation, and nothing is reported.
+                        foreach (var item in items)
+                        {
+                            _held.TryRemove((item.JobId, item.Index), out _);
+                            _unwanted.TryRemove((item.JobId, item.Index, item.Attempt), out _);
+                        }
+                        _logger.LogInformation("Cancelled {Count} running item(s) the jobs no longer want", items.Count);
+                        break;
                     default:
                         // Killed: the jobs re-dispatch the items when their leases lapse.
                         foreach (var item in items) _held.TryRemove((item.JobId, item.Index), out _);
@@ -389,6 +406,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         finally
         {
             _runs.TryRemove(run, out _);
+            foreach (var item in items) _runningBatches.TryRemove(new KeyValuePair<(string, int, int), DeviceRun>((item.JobId, item.Index, item.Attempt), run));
             run.Cancellation.Dispose(); // unlinks it from the executor's stop token (a late Cancel is ignored)
             // Spans end in reverse order of starting, so Activity.Current unwinds to what it was.
             for (var k = activities.Length - 1; k >= 0; k--) activities[k]?.Dispose();
@@ -485,10 +503,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 Kind = OutcomeKind.Succeeded, Metrics = r.Metrics, NetworkEvaluations = r.NetworkEvaluations, Seed = r.Seed,
             },
             { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = e.Message },
+            { Error: BlobStoreException e } => outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"storage: {e.Message}" },
             { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = $"{e.GetType().Name}: {e.Message}" },
             _ => outcome with { Kind = OutcomeKind.FailedTransient, Error = "The runner returned neither a result nor an error." },
         };
-        if (outcome.Kind == OutcomeKind.FailedTransient)
+        if (outcome.Kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure)
             _logger.LogWarning(result.Error, "Item {Item} of job {Job} failed (attempt {Attempt})", item.ItemId, item.JobId, item.Attempt);
 
         activity?.SetTag("spgd.nfe", outcome.NetworkEvaluations);
@@ -498,7 +517,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         if (outcome.NetworkEvaluations > 0) SpgdTelemetry.NetworkEvaluations.Add(outcome.NetworkEvaluations, tags);
         if (outcome.Kind == OutcomeKind.Succeeded) SpgdTelemetry.ItemsCompleted.Add(1, tags);
         else SpgdTelemetry.ItemsFailed.Add(1, SpgdTelemetry.WithReason(tags, result.Error is ItemDeadlineExceededException ? "deadline"
-            : outcome.Kind == OutcomeKind.FailedDeterministic ? "deterministic" : "transient"));
+            : outcome.Kind == OutcomeKind.FailedDeterministic ? "deterministic"
+            : outcome.Kind == OutcomeKind.FailedInfrastructure ? "infrastructure" : "transient"));
 
         TrackFinishing(FinishAsync(item, outcome, result.Result?.Outputs));
     }
@@ -517,10 +537,12 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item's outputs failed: {e.Message}" };
+                    // Storage, not the item: retried without spending an attempt.
+                    outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item's outputs failed: {e.Message}" };
+                    _logger.LogWarning("Storage failed for item {Item} of job {Job} (attempt {Attempt}): {Error}", item.ItemId, item.JobId, item.Attempt, outcome.Error);
                 }
             }
-            if (outcome.Kind != OutcomeKind.FailedTransient)
+            if (outcome.Kind is OutcomeKind.Succeeded or OutcomeKind.FailedDeterministic)
             {
                 try
                 {
@@ -529,7 +551,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {
-                    outcome = outcome with { Kind = OutcomeKind.FailedTransient, Error = $"writing the item record failed: {e.Message}" };
+                    outcome = outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = $"writing the item record failed: {e.Message}" };
+                    _logger.LogWarning("Storage failed for item {Item} of job {Job} (attempt {Attempt}): {Error}", item.ItemId, item.JobId, item.Attempt, outcome.Error);
                 }
             }
 
@@ -560,7 +583,12 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                         held.Select(kv => kv.Key.Index).ToArray(), held.Select(kv => kv.Value).ToArray());
                     // Queued items the job no longer needs (cancelled, finished elsewhere) are skipped when their turn comes.
                     foreach (var index in unwanted)
-                        if (_held.TryGetValue((job.Key, index), out var attempt)) _unwanted[(job.Key, index, attempt)] = true;
+                    {
+                        if (!_held.TryGetValue((job.Key, index), out var attempt)) continue;
+                        _unwanted[(job.Key, index, attempt)] = true;
+                        // Running already (a cancelled job, an item finished elsewhere): stop it between network evaluations.
+                        if (_runningBatches.TryGetValue((job.Key, index, attempt), out var batch)) batch.CancelIfNoneWanted(_unwanted);
+                    }
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {

@@ -15,10 +15,10 @@ internal sealed class DeviceRun(IReadOnlyList<WorkItem> items, DateTime startedA
     public TimeSpan Deadline { get; } = deadline;
     public DateTime DeadlineAt { get; } = deadline >= DateTime.MaxValue - startedAt ? DateTime.MaxValue : startedAt + deadline;
 
-    /// <summary>Cancelled at the deadline, on drain, or when the silo stops.</summary>
+    /// <summary>Cancelled at the deadline, on drain, when its jobs want none of its items, or when the silo stops.</summary>
     public CancellationTokenSource Cancellation { get; } = CancellationTokenSource.CreateLinkedTokenSource(stopping);
 
-    /// <summary>Why the run was cancelled, when it was: "deadline" or "drain".</summary>
+    /// <summary>Why the run was cancelled, when it was: "deadline", "drain" or "unwanted".</summary>
     public string? CancelledFor { get; private set; }
 
     /// <summary>The runner came back (even after the run was settled by someone else).</summary>
@@ -36,6 +36,12 @@ internal sealed class DeviceRun(IReadOnlyList<WorkItem> items, DateTime startedA
 
     /// <summary>True for the first caller only: that caller gives the slot's counts back (the thread, or the watchdog).</summary>
     public bool TryFreeSlot() => Interlocked.Exchange(ref _slotFreed, 1) == 0;
+
+    /// <summary>Cancels the run (reason <c>unwanted</c>) once its jobs want none of its items.</summary>
+    public void CancelIfNoneWanted(System.Collections.Concurrent.ConcurrentDictionary<(string Job, int Index, int Attempt), bool> unwanted)
+    {
+        if (Items.All(i => unwanted.ContainsKey((i.JobId, i.Index, i.Attempt)))) Cancel("unwanted");
+    }
 
     public void Cancel(string reason)
     {

@@ -9,12 +9,12 @@ namespace Spgd.Grains.Devices;
 /// the local <see cref="DeviceExecutor"/> and deactivates: the minutes of work happen outside any grain call.
 /// </summary>
 [DevicePlacement]
-internal sealed class RestorationGrain(DeviceExecutor executor) : Grain, IRestorationGrain
+internal sealed class RestorationGrain(DeviceExecutor executor, ILocalSiloDetails silo) : Grain, IRestorationGrain
 {
-    public Task<bool> StartAsync(WorkItem item)
+    public Task<string?> StartAsync(WorkItem item)
     {
         var accepted = executor.TryAccept(item);
         DeactivateOnIdle();
-        return Task.FromResult(accepted);
+        return Task.FromResult(accepted ? silo.SiloAddress.ToParsableString() : null);
     }
 }

@@ -20,7 +20,10 @@ public sealed class JobOptions
     /// <summary>Period of the dispatch/lease check: the safety net for retries, lost silos and expired leases.</summary>
     public TimeSpan DispatchInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Attempts per item (transient failures and lost workers) before it fails for good.</summary>
+    /// <summary>
+    /// Attempts per item (its own transient failures and lost workers) before it fails for good. Storage and transport
+    /// failures do not count: they back off (<see cref="InfrastructureDelay"/>) for as long as they last.
+    /// </summary>
     public int MaxAttempts { get; set; } = 4;
 
     /// <summary>Delay before the second attempt; doubles for each further one.</summary>
@@ -39,4 +42,7 @@ public sealed class JobOptions
         var delay = TimeSpan.FromTicks((long)Math.Min(RetryBaseDelay.Ticks * factor, RetryMaxDelay.Ticks));
         return delay;
     }
+
+    /// <summary>Back-off after an item's <paramref name="failures"/>-th consecutive storage or transport failure: the retry delays, capped at their maximum.</summary>
+    public TimeSpan InfrastructureDelay(int failures) => RetryDelay(failures + 1);
 }

@@ -33,7 +33,9 @@ public sealed class DenoiserCache(string? modelRoot = null) : IDisposable
                     : UNetConfig.PresetNames.Contains(model.Config) ? UNetConfig.Preset(model.Config)
                     : model.Config.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? UNetConfig.FromJsonFile(ResolvePath(model.Config))
                     : UNetConfig.FromYamlFile(ResolvePath(model.Config));
-                return UNetLoader.LoadDenoiser(config, checkpoint, new Device(device));
+                var precision = model.Precision is null ? (UNetPrecision?)null
+                    : UNetPrecisions.TryParse(model.Precision) ?? throw new ArgumentException($"Unknown precision '{model.Precision}': expected {string.Join(", ", UNetPrecisions.Names)}.");
+                return UNetLoader.LoadDenoiser(config, checkpoint, new Device(device), precision);
             default:
                 throw new ArgumentException($"Unknown model kind '{model.Kind}': expected spectral-gaussian, ffhq256, imagenet256 or unet.");
         }

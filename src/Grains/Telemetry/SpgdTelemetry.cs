@@ -7,7 +7,7 @@ namespace Spgd.Grains.Telemetry;
 
 /// <summary>
 /// The "Spgd" activity source and meter: one span per item attempt inside its job's trace, counters of
-/// completed, failed, retried and lease-expired items and of network evaluations (tagged job, task and device), histograms
+/// completed, failed, retried and lost (lease expired, silo dead) items and of network evaluations (tagged job, task and device), histograms
 /// of item latency and of batch size with explicit buckets, gauges of every device's queue depth and busy slots and of
 /// every job's backlog. Exporters are configured by the host; without a listener spans are not created and gauges are never read.
 /// docs/deployment.md lists what to graph.
@@ -50,9 +50,16 @@ public static class SpgdTelemetry
     /// <summary>Items put back for another attempt (transient failure or expired lease; tag job).</summary>
     public static readonly Counter<long> ItemsRetried = Meter.CreateCounter<long>("spgd.items.retried", "{item}");
 
-    /// <summary>Attempts whose lease expired without a report or heartbeat (a silo died or hung; tag job).</summary>
-    public static readonly Counter<long> LeasesExpired = Meter.CreateCounter<long>("spgd.items.lease_expired", "{item}",
-        "Attempts lost because their silo stopped renewing the lease.");
+    /// <summary>Attempts lost without a report (tags job and reason: <c>lease_expired</c>, no report or heartbeat within the
+    /// lease; <c>silo_lost</c>, the holding silo was declared dead).</summary>
+    public static readonly Counter<long> ItemsLost = Meter.CreateCounter<long>("spgd.items.lost", "{item}",
+        "Attempts lost because their lease expired or their silo was declared dead.");
+
+    /// <summary>Counts <paramref name="count"/> attempts of <paramref name="jobId"/> lost for <paramref name="reason"/>.</summary>
+    public static void CountLost(string jobId, int count, string reason)
+    {
+        if (count > 0) ItemsLost.Add(count, new KeyValuePair<string, object?>(JobTag, jobId), new KeyValuePair<string, object?>(ReasonTag, reason));
+    }
 
     /// <summary>Network (denoiser) evaluations done (tags job, task, device); its rate is the evaluations per second.</summary>
     public static readonly Counter<long> NetworkEvaluations = Meter.CreateCounter<long>("spgd.network_evaluations", "{evaluation}");

@@ -24,24 +24,29 @@ public sealed partial class ClusterRestartTests(AzuriteFixture azurite, ITestOut
         cluster.AddSilo("compute", "cpu", slots: 2, environment: ConsoleTelemetry);
         await cluster.WaitReadyAsync(TimeSpan.FromMinutes(2));
 
-        IReadOnlyList<ItemStatus> finished;
+        IReadOnlyList<ItemStatus> finished, inFlight;
         await using (var client = await cluster.ConnectAsync())
         {
             var submit = await cluster.SpgdAsync(TimeSpan.FromMinutes(1), ["submit", "--id", "restart-job", "--images", "30", .. SiloFailoverTests.TinyJob]);
             Assert.True(submit.ExitCode == 0, submit.Output);
-            await ProcessCluster.WaitForAsync(client.Client, "restart-job", s => s.Succeeded >= 12, TimeSpan.FromMinutes(2));
+            var running = await ProcessCluster.WaitForAsync(client.Client, "restart-job", s => s.Succeeded >= 12, TimeSpan.FromMinutes(3));
             // What the job answers is persisted first, so these must never run again.
-            finished = (await client.Client.GetGrain<IJobGrain>("restart-job").GetItemsAsync()).Where(i => i.State == ItemState.Succeeded).ToList();
+            var items = await client.Client.GetGrain<IJobGrain>("restart-job").GetItemsAsync();
+            finished = items.Where(i => i.State == ItemState.Succeeded).ToList();
+            inFlight = items.Where(i => i.State == ItemState.Dispatched).ToList();
             foreach (var silo in cluster.Silos) await silo.KillAsync();
+            // The kill must land on a running job with work in flight, or the restart proves nothing.
+            Assert.Equal(JobState.Running, running.State);
+            Assert.NotEmpty(inFlight);
         }
         var executedBefore = ItemSpans(cluster.Logs);
-        output.WriteLine($"killed every silo with {finished.Count} items reported finished, {executedBefore.Count} item spans so far");
+        output.WriteLine($"killed every silo with {finished.Count} items reported finished, {inFlight.Count} in flight, {executedBefore.Count} item spans so far");
 
         foreach (var silo in cluster.Silos) silo.Start();
         await cluster.WaitReadyAsync(TimeSpan.FromMinutes(2));
         await using (var client = await cluster.ConnectAsync())
         {
-            var end = await ProcessCluster.WaitForAsync(client.Client, "restart-job", s => s.IsTerminal, TimeSpan.FromMinutes(3));
+            var end = await ProcessCluster.WaitForAsync(client.Client, "restart-job", s => s.IsTerminal, TimeSpan.FromMinutes(5));
             output.WriteLine($"ended {end.State}: {end.Succeeded} succeeded, {end.Failed} failed, {end.Retries} retries");
             Assert.True(end.State == JobState.Completed, $"{end}\n{cluster.Logs}");
             Assert.Equal(60, end.Succeeded);
@@ -60,6 +65,10 @@ public sealed partial class ClusterRestartTests(AzuriteFixture azurite, ITestOut
         var rerunSucceeded = rerun.Where(r => r.Outcome == "Succeeded").Select(r => r.ItemId).ToHashSet();
         Assert.Subset(rerunSucceeded, all.Except(succeededBefore).ToHashSet());
         Assert.Subset(all.Except(finished.Select(i => i.ItemId)).ToHashSet(), rerunSucceeded);
+        // Items in flight at the kill ran again after the restart (one may have finished and been persisted in the instant before the kill).
+        var inFlightRerun = inFlight.Where(i => rerunSucceeded.Contains(i.ItemId)).ToList();
+        output.WriteLine($"in flight at the kill and run again after the restart: {inFlightRerun.Count} of {inFlight.Count}");
+        Assert.NotEmpty(inFlightRerun);
         await SiloFailoverTests.AssertNothingLostAsync(storage, "restart-job", images: 30, tasks: ["inpainting_random", "gaussian_blur"]);
 
         Assert.Contains("spgd.item", cluster.Logs); // spans were exported, so the check below covers their tags

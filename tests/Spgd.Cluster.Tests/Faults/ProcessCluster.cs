@@ -125,6 +125,16 @@ internal sealed class ProcessCluster : IAsyncDisposable
         throw new TimeoutException($"Job {jobId}: condition not reached in {timeout}; last status {last}; last error {lastError?.Message}");
     }
 
+    /// <summary>The job's items as its ledger sees them now, riding out calls that fail while silos die.</summary>
+    public static async Task<IReadOnlyList<ItemStatus>> ItemsAsync(IClusterClient client, string jobId)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return await client.GetGrain<IJobGrain>(jobId).GetItemsAsync().WaitAsync(TimeSpan.FromSeconds(30)); }
+            catch (Exception) when (attempt < 10) { await Task.Delay(500); }
+        }
+    }
+
     /// <summary>Every silo's output so far (for log assertions and failure messages).</summary>
     public string Logs => string.Join("\n", _silos.Select(s => $"===== {s.Name}\n{s.AllOutput}"));
 
@@ -143,6 +153,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
         public SpgdProcess? Process { get; private set; }
         public bool IsCompute => environment["SPGD_DEVICE"] != "none";
         public bool IsRunning => Process is not null;
+
+        /// <summary>True when the job's ledger says this silo holds <paramref name="item"/> (its address carries this silo's port).</summary>
+        public bool Holds(ItemStatus item) =>
+            item.State == ItemState.Dispatched && item.Holder?.Contains($":{environment["SPGD_SILO_PORT"]}@", StringComparison.Ordinal) == true;
         public IReadOnlyDictionary<string, string> Environment => environment;
 
         /// <summary>Output of every run of this silo.</summary>

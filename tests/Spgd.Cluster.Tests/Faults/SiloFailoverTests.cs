@@ -27,20 +27,30 @@ public sealed class SiloFailoverTests(AzuriteFixture azurite, ITestOutputHelper 
         var submit = await cluster.SpgdAsync(TimeSpan.FromMinutes(1), ["submit", "--id", "kill-job", "--images", "40", .. TinyJob]);
         Assert.True(submit.ExitCode == 0, submit.Output);
 
-        var before = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.Succeeded >= 8, TimeSpan.FromMinutes(2));
+        var before = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.Succeeded >= 8, TimeSpan.FromMinutes(3));
         Assert.Equal("control", before.Silo); // jobs prefer silos without a device
+        // The fault must strike a running job where it hurts: items in flight on the silo about to die (the ledger's view).
+        var held = (await ProcessCluster.ItemsAsync(client.Client, "kill-job")).Where(cluster["compute-a"].Holds).ToList();
         await cluster["compute-a"].KillAsync();
-        output.WriteLine($"killed compute-a at {before.Succeeded}/{before.Total}");
+        output.WriteLine($"killed compute-a at {before.Succeeded}/{before.Total} holding {held.Count}: {string.Join(", ", held.Select(i => i.ItemId))}");
+        Assert.NotEmpty(held);
 
-        var mid = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.Succeeded >= before.Succeeded + 12, TimeSpan.FromMinutes(2));
+        var mid = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.Succeeded >= before.Succeeded + 12, TimeSpan.FromMinutes(3));
+        Assert.Equal(JobState.Running, mid.State);
+        Assert.True(mid.InFlight > 0, $"the job's silo was to die with items in flight: {mid}");
         await cluster[mid.Silo].KillAsync();
-        output.WriteLine($"killed the job's silo {mid.Silo} at {mid.Succeeded}/{mid.Total}");
+        output.WriteLine($"killed the job's silo {mid.Silo} at {mid.Succeeded}/{mid.Total} with {mid.InFlight} in flight");
 
-        var end = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.IsTerminal, TimeSpan.FromMinutes(3));
+        var end = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.IsTerminal, TimeSpan.FromMinutes(5));
         output.WriteLine($"ended {end.State} on {end.Silo}: {end.Succeeded} succeeded, {end.Failed} failed, {end.Retries} retries");
         Assert.True(end.State == JobState.Completed, $"{end}\n{cluster.Logs}");
         Assert.Equal(80, end.Succeeded);
         Assert.Equal("compute-b", end.Silo);
+        // What compute-a held was dispatched again (a second attempt); one item may have reported in the instant before the kill.
+        var after = (await ProcessCluster.ItemsAsync(client.Client, "kill-job")).ToDictionary(i => i.ItemId);
+        var redispatched = held.Where(i => after[i.ItemId].Attempts > i.Attempts).ToList();
+        output.WriteLine($"re-dispatched after the kill: {redispatched.Count} of {held.Count}");
+        Assert.NotEmpty(redispatched);
 
         await AssertNothingLostAsync(storage, "kill-job", images: 40, tasks: ["inpainting_random", "gaussian_blur"]);
         Secrets.AssertAbsent(azurite, cluster.Logs, "silo logs");

@@ -14,6 +14,8 @@ internal sealed class ExecutionLog
     public ConcurrentQueue<(string Silo, string Preferred)> HintedCalls { get; } = new();
     /// <summary>Every run of the runner: one item, or a batch of several.</summary>
     public ConcurrentQueue<(string Silo, string[] ItemIds)> Runs { get; } = new();
+    /// <summary>Runs that ended because their token was cancelled (the silo stopping, or the jobs wanting none of their items).</summary>
+    public ConcurrentQueue<(string Silo, string[] ItemIds)> Cancelled { get; } = new();
 
     public int ExecutionsOf(string itemId) => Executions.Count(e => e.ItemId == itemId);
     public int AttemptsOf(string itemId) => Attempts.Count(e => e.ItemId == itemId);
@@ -27,7 +29,13 @@ internal sealed class RecordingRunner(IWorkItemRunner inner, ExecutionLog log, s
     {
         log.Attempts.Enqueue((silo, item.ItemId));
         log.Runs.Enqueue((silo, [item.ItemId]));
-        var result = inner.Run(item, device, cancellationToken);
+        RunResult result;
+        try { result = inner.Run(item, device, cancellationToken); }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            log.Cancelled.Enqueue((silo, [item.ItemId]));
+            throw;
+        }
         log.Executions.Enqueue((silo, item.ItemId));
         return result;
     }
