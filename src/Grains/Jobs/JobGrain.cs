@@ -46,7 +46,11 @@ internal sealed class JobGrain(
     }
 
     // Reports that arrived since the last tick are persisted when the silo stops (an interrupted `spgd run`).
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        SpgdTelemetry.SetBacklog(JobId, null); // the silo that activates it next reports it
+        return FlushAsync();
+    }
 
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
@@ -254,13 +258,20 @@ internal sealed class JobGrain(
         if (S.State != JobState.Running) { StopTimers(); return; }
         var now = DateTime.UtcNow;
         var lost = _ledger.ExpireLeases(now).ToList();
-        foreach (var holder in _ledger.Holders().Where(Silos.IsDead)) lost.AddRange(_ledger.SiloLost(holder, now));
+        SpgdTelemetry.CountLost(JobId, lost.Count, "lease_expired");
+        foreach (var holder in _ledger.Holders().Where(Silos.IsDead))
+        {
+            var ofSilo = _ledger.SiloLost(holder, now);
+            SpgdTelemetry.CountLost(JobId, ofSilo.Count, "silo_lost");
+            lost.AddRange(ofSilo);
+        }
         foreach (var (i, change) in lost)
             await ApplyAsync(i, change, Items.DeclaredFailure(i, _ledger.AttemptsOf(i),
                 $"lost {_ledger.AttemptsOf(i)} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s, or its silo died"), "went silent");
         await DispatchAsync(now);
         await FlushAsync();
         await TryFinishAsync();
+        SpgdTelemetry.SetBacklog(JobId, S.State == JobState.Running ? S.Status.Count(b => b == (byte)ItemState.Pending) : null);
     }
 
     private async Task ApplyAsync(int index, LedgerChange change, ItemOutcome outcome, string? why = null)
@@ -373,6 +384,7 @@ internal sealed class JobGrain(
 
     private void StopTimers()
     {
+        SpgdTelemetry.SetBacklog(JobId, null); // an ended job has no backlog to scale on
         _timer?.Dispose();
         _refill?.Dispose();
         (_timer, _refill, _refillArmed) = (null, null, false);

@@ -159,8 +159,6 @@ public sealed class JobSpecValidatorTests : IDisposable
     [Fact]
     public void Accepted_fields_the_cluster_does_not_run_are_refused_naming_them()
     {
-        Assert.StartsWith("model.checkpoint_blob: checkpoints in blob storage are not loaded by the silos yet",
-            Only(Valid with { Dataset = Valid.Dataset with { ImageSize = 256 }, Model = new ModelSpec { Kind = "unet", Preset = "ffhq256", CheckpointBlob = "models/ffhq.pt" } }));
         Assert.StartsWith("dataset.blob_prefix: data sets under a blob prefix are not run by the cluster yet",
             Only(Valid with { Dataset = new DatasetSpec { BlobPrefix = "datasets/ffhq/", ImageSize = 64 } }));
         Assert.StartsWith("metrics.lpips_weights: is not read from a spec", Only(Valid with { Metrics = new MetricsSpec { LpipsWeights = "w.pth" } }, new JobSpecValidationOptions { CheckFiles = false }));
