@@ -118,6 +118,12 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     /// <summary>Items waiting for a slot.</summary>
     public int Queued => Volatile.Read(ref _queued);
 
+    // Items accepted and not yet through their run: queued, taken by a slot thread, or running.
+    private bool Busy
+    {
+        get { lock (_gate) return _queued + _running > 0; }
+    }
+
     string IDeviceGauges.SiloName => _siloName;
     int IDeviceGauges.QueuedItems => Queued;
     int IDeviceGauges.BusySlots => Volatile.Read(ref _busySlots);
@@ -228,18 +234,30 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 // Running items may finish within the drain time; what is still running then is cancelled and handed
                 // back (the attempt refunded), so the grace period is never spent waiting for a lease to lapse.
                 var drainUntil = DateTime.UtcNow + _options.DrainTimeout;
-                while (Running > 0 && DateTime.UtcNow < drainUntil && !ct.IsCancellationRequested) await Task.Delay(100, ct);
-                if (Running > 0)
+                while (Busy && DateTime.UtcNow < drainUntil && !ct.IsCancellationRequested) await Task.Delay(100, ct);
+                // Runs whose items someone must still report or hand back: not abandoned to the watchdog, and not handed
+                // back here. A run leaves _runs only after its slot thread has tracked that report or hand-back, so
+                // waiting on _runs (not on IsSettled, which the thread sets first) never lets the silo go in between.
+                var handed = new HashSet<DeviceRun>();
+                bool Unfinished(DeviceRun r) => !r.Abandoned && !handed.Contains(r);
+                if (_runs.Keys.Any(Unfinished))
                 {
-                    var running = _runs.Keys.Where(r => !r.IsSettled).ToList();
                     _logger.LogInformation("Drain: {Count} run(s) still on {Device} after {Drain}; cancelling them to hand their items back",
-                        running.Count, _options.Device, _options.DrainTimeout);
-                    foreach (var run in running) run.Cancel("drain");
+                        _runs.Keys.Count(Unfinished), _options.Device, _options.DrainTimeout);
                     var graceUntil = DateTime.UtcNow + _options.CancelGrace;
-                    while (running.Any(r => !r.IsSettled) && DateTime.UtcNow < graceUntil && !ct.IsCancellationRequested) await Task.Delay(50, ct);
+                    while (_runs.Keys.Any(Unfinished) && DateTime.UtcNow < graceUntil && !ct.IsCancellationRequested)
+                    {
+                        // Also a run a slot thread took from the queue while the drain began.
+                        foreach (var run in _runs.Keys.Where(r => !r.IsSettled && r.CancelledFor is null)) run.Cancel("drain");
+                        await Task.Delay(50, ct);
+                    }
                     // A runner that ignores cancellation: hand its items back anyway; its thread dies with the process.
-                    foreach (var run in running.Where(r => r.TrySettle()))
-                        foreach (var item in run.Items) TrackFinishing(HandBackAsync(item, "running, not cancellable"));
+                    foreach (var run in _runs.Keys.Where(Unfinished).ToList())
+                    {
+                        handed.Add(run);
+                        if (run.TrySettle())
+                            foreach (var item in run.Items) TrackFinishing(HandBackAsync(item, "running, not cancellable"));
+                    }
                 }
                 // Finished items are written and reported, and handed-back ones acknowledged, before the silo goes.
                 while (Volatile.Read(ref _finishing) > 0 && !ct.IsCancellationRequested) await Task.Delay(100, ct);
@@ -303,10 +321,16 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                     else live.Add(item);
                 }
 
-                // One step, so TryAccept never sees the taken items in neither count.
-                lock (_gate) { _queued -= taken.Count; _running += live.Count; }
-                if (live.Count == 0) continue;
-                var run = new DeviceRun(live, DateTime.UtcNow, _deadlines.For(live), _stop.Token);
+                var run = live.Count == 0 ? null : new DeviceRun(live, DateTime.UtcNow, _deadlines.For(live), _stop.Token);
+                // One step, so TryAccept never sees the taken items in neither count, and a drain that finds nothing
+                // busy finds no run either (a run is in _runs from here until its items are reported or handed back).
+                lock (_gate)
+                {
+                    _queued -= taken.Count;
+                    _running += live.Count;
+                    if (run is not null) _runs[run] = 0;
+                }
+                if (run is null) continue;
                 Interlocked.Increment(ref _busySlots);
                 try
                 {
@@ -377,7 +401,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                     case "deadline":
                         FailPastDeadline(run, seconds, activities);
                         break;
-                    case "drain" when !_stop.IsCancellationRequested:
+                    case "drain":
+                        // Cancelled by the drain: always handed back (the stop waits for it), never left to a lease.
                         foreach (var item in items) TrackFinishing(HandBackAsync(item, "running, cancelled by the drain"));
                         break;
                     case "unwanted" when !_stop.IsCancellationRequested:
