@@ -446,7 +446,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
     }
 
     // Every item of the run fails with the deadline as its reason; the attempt was counted when it was dispatched, and
-    // the job retries it (or fails it for good after its last attempt) like any transient failure.
+    // the job retries it (or fails it for good after its last attempt) through ItemLedger.DeadlineExceeded.
     private void FailPastDeadline(DeviceRun run, double seconds, IReadOnlyList<Activity?>? activities)
     {
         var error = new ItemDeadlineExceededException(
@@ -530,10 +530,11 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
             },
             { Error: DeterministicItemException e } => outcome with { Kind = OutcomeKind.FailedDeterministic, Error = SecretRedaction.Redact(e.Message) },
             { Error: BlobStoreException e } => outcome with { Kind = OutcomeKind.FailedInfrastructure, Error = SecretRedaction.Redact($"storage: {e.Message}") },
+            { Error: ItemDeadlineExceededException e } => outcome with { Kind = OutcomeKind.DeadlineExceeded, Error = e.Message },
             { Error: { } e } => outcome with { Kind = OutcomeKind.FailedTransient, Error = SecretRedaction.Redact($"{e.GetType().Name}: {e.Message}") },
             _ => outcome with { Kind = OutcomeKind.FailedTransient, Error = "The runner returned neither a result nor an error." },
         };
-        if (outcome.Kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure)
+        if (outcome.Kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure or OutcomeKind.DeadlineExceeded)
             _logger.LogWarning(result.Error, "Item {Item} of job {Job} failed (attempt {Attempt})", item.ItemId, item.JobId, item.Attempt);
 
         activity?.SetTag("spgd.nfe", outcome.NetworkEvaluations);
@@ -542,7 +543,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         SpgdTelemetry.ItemLatency.Record(outcome.Seconds, tags);
         if (outcome.NetworkEvaluations > 0) SpgdTelemetry.NetworkEvaluations.Add(outcome.NetworkEvaluations, tags);
         if (outcome.Kind == OutcomeKind.Succeeded) SpgdTelemetry.ItemsCompleted.Add(1, tags);
-        else SpgdTelemetry.ItemsFailed.Add(1, SpgdTelemetry.WithReason(tags, result.Error is ItemDeadlineExceededException ? "deadline"
+        else SpgdTelemetry.ItemsFailed.Add(1, SpgdTelemetry.WithReason(tags, outcome.Kind == OutcomeKind.DeadlineExceeded ? "deadline"
             : outcome.Kind == OutcomeKind.FailedDeterministic ? "deterministic"
             : outcome.Kind == OutcomeKind.FailedInfrastructure ? "infrastructure" : "transient"));
 

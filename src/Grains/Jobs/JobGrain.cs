@@ -257,15 +257,7 @@ internal sealed class JobGrain(
     {
         if (S.State != JobState.Running) { StopTimers(); return; }
         var now = DateTime.UtcNow;
-        var lost = _ledger.ExpireLeases(now).ToList();
-        SpgdTelemetry.CountLost(JobId, lost.Count, "lease_expired");
-        foreach (var holder in _ledger.Holders().Where(Silos.IsDead))
-        {
-            var ofSilo = _ledger.SiloLost(holder, now);
-            SpgdTelemetry.CountLost(JobId, ofSilo.Count, "silo_lost");
-            lost.AddRange(ofSilo);
-        }
-        foreach (var (i, change) in lost)
+        foreach (var (i, change) in LostAttempts.Collect(_ledger, JobId, Silos.IsDead, now))
             await ApplyAsync(i, change, Items.DeclaredFailure(i, _ledger.AttemptsOf(i),
                 $"lost {_ledger.AttemptsOf(i)} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s, or its silo died"), "went silent");
         await DispatchAsync(now);
