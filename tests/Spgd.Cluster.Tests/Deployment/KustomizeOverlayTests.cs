@@ -57,7 +57,10 @@ public class KustomizeOverlayTests
         // The drain is planned from the same grace period the kubelet enforces.
         Assert.Equal(Str(silo, "spec", "template", "spec", "terminationGracePeriodSeconds"), config["SPGD_SHUTDOWN_GRACE_SECONDS"]);
         // A re-run submit pod attaches to its job instead of starting a duplicate.
-        Assert.Contains("--id ", Node<YamlSequenceNode>(Single(objects, "Job", "spgd-submit"), "spec", "template", "spec", "containers")!.ToString());
+        var submitContainer = Node<YamlSequenceNode>(Single(objects, "Job", "spgd-submit"), "spec", "template", "spec", "containers")!.OfType<YamlMappingNode>().Single();
+        var command = Node<YamlSequenceNode>(submitContainer, "command")!.OfType<YamlScalarNode>().Select(n => n.Value).ToList();
+        var id = command.IndexOf("--id");
+        Assert.True(id > 0 && id + 1 < command.Count && !command[id + 1]!.StartsWith('-'), $"spgd-submit runs with a fixed --id: {string.Join(' ', command)}");
         foreach (var claim in objects.Where(o => Str(o, "kind") == "PersistentVolumeClaim" && Str(o, "metadata", "name") == "spgd-models"))
             Assert.NotNull(Str(claim, "spec", "storageClassName")); // ReadOnlyMany stays Pending on default disk classes
 
