@@ -16,15 +16,18 @@ using Spgd.Silo.Redaction;
 namespace Spgd.Silo;
 
 /// <summary>
-/// Configures a generic host as an SPGD silo: clustering (localhost or Redis, with Redis reminders),
-/// storage, the declared device, health endpoints and OpenTelemetry. Used by Spgd.Silo's Program,
-/// <c>spgd silo</c> and the in-process silo of <c>spgd run</c>.
+/// Configures a generic host as an SPGD silo: clustering (localhost, Redis with Redis reminders, or Azure Table Storage
+/// with Azure reminders), storage, Kubernetes hosting when run in a pod, the declared device, the drain on shutdown,
+/// health endpoints and OpenTelemetry. Used by Spgd.Silo's Program, <c>spgd silo</c> and the in-process silo of <c>spgd run</c>.
 /// </summary>
 public static class SpgdSiloHost
 {
     /// <summary>Adds the silo to <paramref name="builder"/>.</summary>
     public static IHostApplicationBuilder AddSpgdSilo(this IHostApplicationBuilder builder, SpgdSiloSettings settings)
     {
+        var drain = DrainPlan.For(settings.ShutdownGracePeriod);
+        // Without this the host's 30-s default cuts the drain short whatever the pod's grace period.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = drain.HostShutdown);
         var device = new DeviceOptions
         {
             Device = settings.SimulatedServiceTime is not null && settings.Device is null ? "sim"
@@ -33,15 +36,25 @@ public static class SpgdSiloHost
             MaxBatchSize = settings.MaxBatchSize,
             BatchLinger = settings.BatchLinger,
             SimulatedServiceTime = settings.SimulatedServiceTime,
+            DrainTimeout = drain.DeviceDrain,
         };
 
         builder.UseOrleans(silo =>
         {
             silo.Configure<ClusterOptions>(o => { o.ClusterId = settings.ClusterId; o.ServiceId = settings.ServiceId; });
-            if (settings.RedisEndpoint is { } redis)
+            var redis = settings.RedisEndpoint;
+            if (redis is not null || settings.AzureClustering)
             {
-                silo.UseRedisClustering(redis);
-                silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
+                if (redis is not null)
+                {
+                    silo.UseRedisClustering(redis);
+                    silo.UseRedisReminderService(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(redis));
+                }
+                else
+                {
+                    AzureProviders.UseClustering(silo, settings.Storage
+                        ?? throw new ArgumentException("Clustering 'azure' needs --storage / SPGD_STORAGE: an Azure storage connection string."));
+                }
                 if (settings.AdvertisedAddress is { } ip)
                     silo.ConfigureEndpoints(IPAddress.Parse(ip), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
                 else
@@ -53,6 +66,8 @@ public static class SpgdSiloHost
                 silo.UseInMemoryReminderService();
             }
 
+            // In a pod: silo named after the pod, pod IP advertised, and silos of deleted pods declared dead at once.
+            if (KubernetesEnvironment.IsDetected(builder.Configuration)) silo.UseKubernetesHosting();
             SpgdStorageSetup.Add(silo, settings);
             silo.AddSpgdGrains(device);
             SpgdTuning.Bind(silo, builder.Configuration, device);

@@ -9,7 +9,8 @@ namespace Spgd.Silo;
 /// </summary>
 public sealed class SpgdSiloSettings
 {
-    /// <summary><c>localhost</c> (a single-host development cluster) or <c>redis://HOST:PORT</c>.</summary>
+    /// <summary><c>localhost</c> (a single-host development cluster), <c>redis://HOST:PORT</c>, or <c>azure</c> (Azure Table
+    /// Storage of the account in <see cref="Storage"/>, which must then be an Azure connection string).</summary>
     public string Clustering { get; set; } = "localhost";
 
     /// <summary>Folder path or Azure connection string for results and grain state; null keeps grain state in memory (single silo only).</summary>
@@ -51,6 +52,9 @@ public sealed class SpgdSiloSettings
     /// <summary>Folder where model checkpoints are looked up by relative path.</summary>
     public string? ModelCache { get; set; }
 
+    /// <summary>Writable folder where blob checkpoints (<c>checkpoint_blob</c>) are kept once fetched; default a temp folder.</summary>
+    public string? CheckpointCache { get; set; }
+
     /// <summary>LPIPS VGG16 weights (torchvision's <c>vgg16-397923af.pth</c>); with <see cref="LpipsLinear"/> enables LPIPS.</summary>
     public string? LpipsVgg { get; set; }
 
@@ -69,6 +73,15 @@ public sealed class SpgdSiloSettings
     /// <summary>Most bytes the blob image cache keeps (<c>SPGD_DATA_CACHE_MB</c>, in MiB); null: 1 GiB.</summary>
     public long? DataCacheBytes { get; set; }
 
+    /// <summary>Time from SIGTERM to SIGKILL (the pod's <c>terminationGracePeriodSeconds</c>); sets the drain (<see cref="DrainPlan"/>).</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Model kind loaded before the silo reports ready (e.g. <c>ffhq256</c>); null loads models on first use.</summary>
+    public string? PreloadModel { get; set; }
+
+    /// <summary>Checkpoint of <see cref="PreloadModel"/> (under <see cref="ModelCache"/> when relative).</summary>
+    public string? PreloadCheckpoint { get; set; }
+
     /// <summary>Telemetry exporter: <c>none</c> (default), <c>console</c> or <c>otlp</c>.</summary>
     public string Telemetry { get; set; } = "none";
 
@@ -76,7 +89,7 @@ public sealed class SpgdSiloSettings
     public string? OtlpEndpoint { get; set; }
 
     /// <summary>Reads <c>SPGD_CLUSTERING</c>, <c>SPGD_STORAGE</c>, <c>SPGD_DEVICE</c>, <c>SPGD_SLOTS</c>, <c>SPGD_MAX_BATCH</c>,
-    /// <c>SPGD_BATCH_LINGER_MS</c>, ports and telemetry settings.</summary>
+    /// <c>SPGD_BATCH_LINGER_MS</c>, <c>SPGD_SHUTDOWN_GRACE_SECONDS</c>, <c>SPGD_PRELOAD_MODEL</c>/<c>_CHECKPOINT</c>, <c>SPGD_CHECKPOINT_CACHE</c>, ports and telemetry settings.</summary>
     public static SpgdSiloSettings FromConfiguration(IConfiguration config)
     {
         string? Get(string key) => config[key] is { Length: > 0 } v ? v : null;
@@ -99,8 +112,11 @@ public sealed class SpgdSiloSettings
             AdvertisedAddress = Get("POD_IP"),
             HealthPort = Int("SPGD_HEALTH_PORT"),
             ModelCache = Get("SPGD_MODEL_CACHE"),
+            CheckpointCache = Get("SPGD_CHECKPOINT_CACHE"),
             LpipsVgg = Get("SPGD_LPIPS_VGG"),
             LpipsLinear = Get("SPGD_LPIPS_LIN"),
+            PreloadModel = Get("SPGD_PRELOAD_MODEL"),
+            PreloadCheckpoint = Get("SPGD_PRELOAD_CHECKPOINT"),
             Telemetry = Get("SPGD_TELEMETRY") ?? "none",
             OtlpEndpoint = Get("OTEL_EXPORTER_OTLP_ENDPOINT"),
             DataRoots = Get("SPGD_DATA_ROOTS"),
@@ -109,9 +125,13 @@ public sealed class SpgdSiloSettings
         };
         if (Int("SPGD_SIMULATED_MS") is { } ms) s.SimulatedServiceTime = TimeSpan.FromMilliseconds(ms);
         if (Int("SPGD_BATCH_LINGER_MS") is { } linger) s.BatchLinger = TimeSpan.FromMilliseconds(linger);
+        if (Int("SPGD_SHUTDOWN_GRACE_SECONDS") is { } grace) s.ShutdownGracePeriod = TimeSpan.FromSeconds(grace);
         return s;
     }
 
     /// <summary>The Redis endpoint (<c>HOST:PORT</c>) when <see cref="Clustering"/> is a redis URI, else null.</summary>
     public string? RedisEndpoint => ClusterConnectionString.RedisEndpoint(Clustering);
+
+    /// <summary>True when <see cref="Clustering"/> is <c>azure</c>.</summary>
+    public bool AzureClustering => ClusterConnectionString.IsAzure(Clustering);
 }

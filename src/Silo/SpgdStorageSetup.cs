@@ -7,8 +7,9 @@ using Spgd.Storage;
 namespace Spgd.Silo;
 
 /// <summary>
-/// One blob store (folder or Azure container, from <c>--storage</c>) holds both the results and the
-/// grains' persisted state, so every silo of a cluster sees the same jobs.
+/// One storage setting (folder or Azure account, from <c>--storage</c>) holds both the results and the grains' persisted
+/// state, so every silo of a cluster sees the same jobs. On Azure the state goes through the official Orleans blob
+/// provider (<see cref="AzureProviders"/>); a folder (single host, development) keeps it in the folder's <c>grain-state/</c>.
 /// </summary>
 internal static class SpgdStorageSetup
 {
@@ -27,6 +28,7 @@ internal static class SpgdStorageSetup
         // Confinement is on in every silo host: roots from SPGD_DATA_ROOTS, else the storage folder and the working folder.
         silo.Services.AddSingleton(DataRoots.From(settings.DataRoots,
             [ConnectionStrings.IsAzure(storage) ? null : storage, Directory.GetCurrentDirectory(), settings.ModelCache], settings.ModelCache));
-        silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store);
+        if (ConnectionStrings.IsAzure(storage)) AzureProviders.AddGrainStorage(silo, SpgdStorage.GrainStorageName, storage);
+        else silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store);
     }
 }

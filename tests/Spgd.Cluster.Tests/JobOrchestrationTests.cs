@@ -63,6 +63,16 @@ public sealed class JobOrchestrationTests
     [Fact]
     public async Task Killing_a_compute_silo_mid_job_still_completes_every_item_once()
     {
+        // Attempts lost to the kill are counted by the job (an operator's "silo died" signal).
+        var lost = 0L;
+        using var meters = new System.Diagnostics.Metrics.MeterListener();
+        meters.InstrumentPublished = (i, l) => { if (i.Meter.Name == Spgd.Grains.Telemetry.SpgdTelemetry.Name && i.Name == "spgd.items.lost") l.EnableMeasurementEvents(i); };
+        meters.SetMeasurementEventCallback<long>((_, v, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == Spgd.Grains.Telemetry.SpgdTelemetry.JobTag && tag.Value as string == "job-b") Interlocked.Add(ref lost, v);
+        });
+        meters.Start();
         await using var cluster = await StartTwoComputeOneControlAsync(TimeSpan.FromMilliseconds(400));
         var definition = TestJobs.Demo(images: 12, taskCount: 3);
         var expected = TestJobs.ItemIds(definition, TestJobs.DemoImageIds(12)).ToHashSet();
@@ -79,6 +89,7 @@ public sealed class JobOrchestrationTests
         Assert.Equal(JobState.Completed, status.State);
         Assert.Equal(expected.Count, status.Succeeded);
         Assert.True(status.Retries >= 1, "the killed silo's items should have been dispatched again");
+        Assert.True(Interlocked.Read(ref lost) >= 1, "the killed silo's running item should have been counted as lost");
         Assert.Contains(cluster.Log.Executions, e => e.Silo == "Silo_1");
         var counted = new List<string>();
         foreach (var task in TestJobs.Tasks)

@@ -20,9 +20,10 @@ public sealed class ClusterClientHost : IAsyncDisposable
     /// <summary>The connected client.</summary>
     public IClusterClient Client => _host.Services.GetRequiredService<IClusterClient>();
 
-    /// <summary>Connects to <c>localhost</c> (gateway <paramref name="gatewayPort"/>) or <c>redis://HOST:PORT</c>.</summary>
+    /// <summary>Connects to <c>localhost</c> (gateway <paramref name="gatewayPort"/>), <c>redis://HOST:PORT</c> or <c>azure</c>
+    /// (membership table of <paramref name="azureStorage"/>, default SPGD_STORAGE).</summary>
     public static async Task<ClusterClientHost> ConnectAsync(string clustering, string clusterId = "spgd", string serviceId = "spgd",
-        int gatewayPort = 30000, CancellationToken cancellationToken = default)
+        int gatewayPort = 30000, CancellationToken cancellationToken = default, string? azureStorage = null)
     {
         var redis = ClusterConnectionString.RedisEndpoint(clustering);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -30,8 +31,11 @@ public sealed class ClusterClientHost : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = serviceId; });
-            if (redis is null) client.UseLocalhostClustering(gatewayPort);
-            else client.UseRedisClustering(redis);
+            if (redis is not null) client.UseRedisClustering(redis);
+            else if (ClusterConnectionString.IsAzure(clustering))
+                AzureProviders.UseClustering(client, azureStorage ?? Environment.GetEnvironmentVariable("SPGD_STORAGE")
+                    ?? throw new ArgumentException("Clustering 'azure' needs SPGD_STORAGE: the cluster's Azure storage connection string."));
+            else client.UseLocalhostClustering(gatewayPort);
         });
         var host = builder.Build();
         await host.StartAsync(cancellationToken);

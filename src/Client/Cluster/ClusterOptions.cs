@@ -14,10 +14,10 @@ public static class ClusterCommandOptions
     /// <summary>Environment variable holding the storage setting (a folder or an Azure connection string).</summary>
     public const string StorageVariable = "SPGD_STORAGE";
 
-    /// <summary><c>--clustering localhost|redis://HOST:PORT</c>; read with <see cref="ClusteringOf"/>.</summary>
+    /// <summary><c>--clustering localhost|redis://HOST:PORT|azure</c>; read with <see cref="ClusteringOf"/>.</summary>
     public static Option<string?> Clustering() => new("--clustering")
     {
-        Description = $"Cluster membership: 'localhost' or 'redis://HOST:PORT' (default: ${ClusteringVariable}, else localhost)",
+        Description = $"Cluster membership: 'localhost', 'redis://HOST:PORT' or 'azure' (tables of the ${StorageVariable} account; default: ${ClusteringVariable}, else localhost)",
     };
 
     /// <summary><c>--storage DIR|CONNSTR</c>; read with <see cref="StorageOf"/>.</summary>

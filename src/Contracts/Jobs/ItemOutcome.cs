@@ -17,6 +17,12 @@ public enum OutcomeKind
     /// back-off without spending an attempt, however long the outage lasts.
     /// </summary>
     FailedInfrastructure,
+
+    /// <summary>
+    /// Ran past its deadline (a hung kernel, a decoder that never returns) and was cancelled: the attempt is spent, and
+    /// the item is retried with back-off while attempts remain (the hang may be the device's).
+    /// </summary>
+    DeadlineExceeded,
 }
 
 /// <summary>Quality of one restored image against its clean reference.</summary>

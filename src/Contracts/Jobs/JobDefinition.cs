@@ -109,6 +109,14 @@ public sealed record ModelRef
     /// <summary>Checkpoint path for UNet models (as seen by the compute silos).</summary>
     [Id(1)] public string? Checkpoint { get; init; }
 
+    /// <summary>Marks a <see cref="Checkpoint"/> that is a blob of the job store (spec <c>checkpoint_blob</c>), e.g.
+    /// <c>blob:models/ffhq_10m.pt</c>: each compute silo fetches it once and checks it against the job's manifest.</summary>
+    public const string BlobPrefix = "blob:";
+
+    /// <summary>The blob name when <see cref="Checkpoint"/> is a blob, else null.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? CheckpointBlob => Checkpoint is { } c && c.StartsWith(BlobPrefix, StringComparison.Ordinal) ? c[BlobPrefix.Length..] : null;
+
     /// <summary>Optional model config file for <c>unet</c>.</summary>
     [Id(2)] public string? Config { get; init; }
 

@@ -34,11 +34,12 @@ public static class JobSpecMapper
 
         var m = spec.Model;
         var kind = m.Kind ?? ModelSpec.SpectralGaussian;
+        var checkpoint = m.CheckpointBlob is { } blob ? ModelRef.BlobPrefix + blob : Resolve(m.Checkpoint);
         var model = kind == ModelSpec.UNet && m.Preset is { } preset && m.Config is null
-            ? new ModelRef { Kind = preset, Checkpoint = Resolve(m.Checkpoint), Precision = m.Precision?.Trim().ToLowerInvariant() }
+            ? new ModelRef { Kind = preset, Checkpoint = checkpoint, Precision = m.Precision?.Trim().ToLowerInvariant() }
             : new ModelRef
             {
-                Kind = kind, Checkpoint = Resolve(m.Checkpoint), Config = Resolve(m.Config), Variance = m.Variance, Alpha = m.Alpha,
+                Kind = kind, Checkpoint = checkpoint, Config = Resolve(m.Config), Variance = m.Variance, Alpha = m.Alpha,
                 Precision = m.Precision?.Trim().ToLowerInvariant(),
             };
 

@@ -235,9 +235,7 @@ public static partial class JobSpecValidator
         }
         if (model.Checkpoint is null == (model.CheckpointBlob is null))
             add("model", "a UNet needs exactly one of checkpoint (a local file) or checkpoint_blob (a blob in the job store)");
-        if (model.CheckpointBlob is { } blob)
-            add("model.checkpoint_blob", BlobPathProblem(blob) is { } problem ? $"'{blob}' {problem}"
-                : "checkpoints in blob storage are not loaded by the silos yet: give checkpoint, a file visible to the compute silos");
+        if (model.CheckpointBlob is { } blob && BlobPathProblem(blob) is { } problem) add("model.checkpoint_blob", $"'{blob}' {problem}");
         if (options.CheckFiles)
         {
             RequireFile(model.Config, "model.config", options, add);

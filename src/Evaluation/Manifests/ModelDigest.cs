@@ -15,6 +15,9 @@ public static class ModelDigest
         return "sha256:" + Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
+    /// <summary>SHA-256 of checkpoint bytes (e.g. a blob), in the form of <see cref="OfFile"/>.</summary>
+    public static string OfBytes(ReadOnlySpan<byte> checkpoint) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(checkpoint));
+
     /// <summary>
     /// The closed-form spectral Gaussian prior has no weights file: its parameters identify it,
     /// e.g. <c>spectral-gaussian(v=0.25,alpha=3.5)</c> (round-trip formatting, so distinct values never collide).

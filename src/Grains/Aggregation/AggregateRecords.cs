@@ -5,7 +5,7 @@ namespace Spgd.Grains.Aggregation;
 /// <summary>
 /// How an aggregate takes an item's final outcome: once per item id, the first one, except that a worker's outcome
 /// (success or deterministic failure) replaces a failure the job declared from silence (its report was lost, the worker
-/// had finished after all). Only the job declares <see cref="OutcomeKind.FailedTransient"/> outcomes final.
+/// had finished after all). Only the job declares transient, infrastructure and deadline outcomes final.
 /// </summary>
 public static class AggregateRecords
 {
@@ -21,5 +21,5 @@ public static class AggregateRecords
     public static bool IsDeclared(ItemOutcome outcome) => IsDeclared(outcome.Kind);
 
     /// <inheritdoc cref="IsDeclared(ItemOutcome)"/>
-    public static bool IsDeclared(OutcomeKind kind) => kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure;
+    public static bool IsDeclared(OutcomeKind kind) => kind is OutcomeKind.FailedTransient or OutcomeKind.FailedInfrastructure or OutcomeKind.DeadlineExceeded;
 }

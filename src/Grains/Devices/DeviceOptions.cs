@@ -38,6 +38,30 @@ public sealed class DeviceOptions
     /// <summary>How often the device's load is published to the registry.</summary>
     public TimeSpan PublishInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A fixed deadline for every run (item or batch); null derives it from the run's network evaluations (see <see cref="ItemDeadlines"/>).</summary>
+    public TimeSpan? ItemDeadline { get; set; }
+
+    /// <summary>Derived deadline: this many times the run's expected duration at the device's measured seconds per evaluation.</summary>
+    public double DeadlineFactor { get; set; } = 4;
+
+    /// <summary>A derived deadline is never shorter than this.</summary>
+    public TimeSpan DeadlineFloor { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Deadline before the device has measured a run (the first items of a silo, or a runner that counts no evaluations).</summary>
+    public TimeSpan UnmeasuredDeadline { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>How long a runner cancelled at its deadline may take to return before its slot gets a new thread.</summary>
+    public TimeSpan CancelGrace { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Liveness fails when a run is still on its device this long after its deadline (a hung kernel: only a restart frees it).</summary>
+    public TimeSpan StallTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>On a graceful stop, how long running items may finish before they are cancelled and handed back to their jobs.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>How often a device that failed its start-up probe is probed again.</summary>
+    public TimeSpan ProbeRetryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>True when the silo runs restoration work.</summary>
     public bool HasDevice => !string.IsNullOrEmpty(Device);
 

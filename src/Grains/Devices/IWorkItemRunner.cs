@@ -28,3 +28,6 @@ public sealed record ItemOutput(string Key, byte[] Content);
 
 /// <summary>A failure that is a property of the item itself (undecodable image, bad size): recorded once, never retried.</summary>
 public sealed class DeterministicItemException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A run passed its deadline (<see cref="ItemDeadlines"/>): a transient failure, retried like any other.</summary>
+public sealed class ItemDeadlineExceededException(string message) : TimeoutException(message);

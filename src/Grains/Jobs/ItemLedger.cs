@@ -195,6 +195,7 @@ public sealed class ItemLedger
         OutcomeKind.FailedDeterministic => FailedByItself(index, attempt, final: true, now),
         OutcomeKind.FailedTransient => FailedByItself(index, attempt, final: false, now),
         OutcomeKind.FailedInfrastructure => FailedByInfrastructure(index, attempt, now),
+        OutcomeKind.DeadlineExceeded => DeadlineExceeded(index, attempt, now),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown outcome"),
     };
 
@@ -220,14 +221,11 @@ public sealed class ItemLedger
     }
 
     /// <summary>
-    /// A deadline exceeded: the item ran longer than it may. Final: the same settings on the same device take as long
-    /// again. (One place to change should a deadline become retryable.)
+    /// A deadline exceeded: the item ran longer than it may and its run was cancelled. The attempt is spent (counted
+    /// once, when it was dispatched) and the item is retried like a transient failure of its own: a hang may be the
+    /// device's (a stuck kernel), and an item that hangs every time ends failed once its attempts are spent.
     /// </summary>
-    public LedgerChange DeadlineExceeded(int index, int attempt)
-    {
-        if (!InRange(index) || IsEnded(index) || !IsCurrent(index, attempt)) return LedgerChange.None;
-        return End(index, ItemState.Failed, declared: false);
-    }
+    public LedgerChange DeadlineExceeded(int index, int attempt, DateTime now) => FailedByItself(index, attempt, final: false, now);
 
     /// <summary>
     /// Report failure, the infrastructure's (storage or transport, not the item): the attempt is refunded and the item

@@ -4,7 +4,7 @@ namespace Spgd.Grains.Jobs;
 /// A job's two timers: the periodic tick (the safety net for retries, lost silos and expired leases) and the one-shot
 /// refill that a report arms so a freed slot is filled at once, as the grain's next turn.
 /// </summary>
-internal sealed class JobClock(IGrainBase grain, TimeSpan interval, Func<CancellationToken, Task> tick, Func<Task> refill)
+internal sealed class JobClock(IGrainBase grain, TimeSpan interval, Func<CancellationToken, Task> tick, Func<Task> refill, Action? stopped = null)
 {
     private IGrainTimer? _tick, _refill;
 
@@ -34,9 +34,10 @@ internal sealed class JobClock(IGrainBase grain, TimeSpan interval, Func<Cancell
         RefillArmed = true;
     }
 
-    /// <summary>Stops both timers.</summary>
+    /// <summary>Stops both timers (and tells <c>stopped</c>).</summary>
     public void Stop()
     {
+        stopped?.Invoke();
         _tick?.Dispose();
         _refill?.Dispose();
         (_tick, _refill, RefillArmed) = (null, null, false);

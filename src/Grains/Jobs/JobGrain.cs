@@ -36,7 +36,8 @@ internal sealed class JobGrain(
     private ComputeSilos Silos => new(GrainFactory, membership, logger);
     private JobAdmission Admission => new(JobId, datasets, dataRoots);
     private JobClock Clock => _clock ??= new JobClock(this, _options.DispatchInterval, TickAsync,
-        async () => { if (S.State == JobState.Running) await DispatchAsync(DateTime.UtcNow); });
+        async () => { if (S.State == JobState.Running) await DispatchAsync(DateTime.UtcNow); },
+        stopped: () => SpgdTelemetry.SetBacklog(JobId, null)); // an ended job has no backlog to scale on
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,7 +49,11 @@ internal sealed class JobGrain(
     }
 
     // Reports that arrived since the last tick are persisted when the silo stops (an interrupted `spgd run`).
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => FlushAsync();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        SpgdTelemetry.SetBacklog(JobId, null); // the silo that activates it next reports it
+        return FlushAsync();
+    }
 
     public async Task<JobStatus> SubmitAsync(JobDefinition definition)
     {
@@ -164,7 +169,9 @@ internal sealed class JobGrain(
             : outcome);
         // Persisted by the next refill or tick, not per report: a job of 20,000 items would otherwise rewrite its state
         // 20,000 times. A crash in between re-runs those few items.
-        RequestRefill();
+        // The report freed a place in the window: refill it now rather than on the next tick (as the grain's next turn, so
+        // the report returns at once and reports already queued join the same batch and the same state write).
+        if (!Clock.RefillArmed && _window.ShouldRefill(_ledger.InFlight)) Clock.ArmRefill();
         await TryFinishAsync();
     }
 
@@ -205,27 +212,19 @@ internal sealed class JobGrain(
     {
         if (S.State != JobState.Running) { Clock.Stop(); return; }
         var now = DateTime.UtcNow;
-        var lost = _ledger.ExpireLeases(now).ToList();
-        foreach (var holder in _ledger.Holders().Where(Silos.IsDead)) lost.AddRange(_ledger.SiloLost(holder, now));
-        foreach (var (i, change) in lost)
+        foreach (var (i, change) in LostAttempts.Collect(_ledger, JobId, Silos.IsDead, now))
             await ApplyAsync(i, change, Items.DeclaredFailure(i, _ledger.AttemptsOf(i),
                 $"lost {_ledger.AttemptsOf(i)} times: no report or heartbeat within {_options.LeaseTimeout.TotalSeconds:0.#} s, or its silo died"), "went silent");
         await DispatchAsync(now);
         await FlushAsync();
         await TryFinishAsync();
+        SpgdTelemetry.SetBacklog(JobId, S.State == JobState.Running ? S.Status.Count(b => b == (byte)ItemState.Pending) : null);
     }
 
     private async Task ApplyAsync(int index, LedgerChange change, ItemOutcome outcome, string? why = null)
     {
         _dirty = true;
         await Reports.ApplyAsync(_ledger, Items, index, change, outcome, why);
-    }
-
-    // A report freed a place in the window: refill it now rather than on the next tick (as the grain's next turn, so the
-    // report returns at once and reports already queued join the same batch and the same state write).
-    private void RequestRefill()
-    {
-        if (!Clock.RefillArmed && S.State == JobState.Running && _window.ShouldRefill(_ledger.InFlight)) Clock.ArmRefill();
     }
 
     private async Task DispatchAsync(DateTime now)

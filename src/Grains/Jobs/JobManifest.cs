@@ -4,6 +4,7 @@ using Spgd.Core.Denoising;
 using Spgd.Evaluation.Manifests;
 using Spgd.Grains.Datasets;
 using Spgd.Grains.Devices;
+using Spgd.Storage;
 
 namespace Spgd.Grains.Jobs;
 
@@ -17,7 +18,8 @@ internal static class JobManifest
     // Blobs fetched and hashed at once when a blob data set's manifest is built.
     private const int BlobHashParallelism = 8;
 
-    /// <summary>The manifest of <paramref name="definition"/> over <paramref name="images"/>; <paramref name="seeds"/> maps item id → seed.</summary>
+    /// <summary>The manifest of <paramref name="definition"/> over <paramref name="images"/>; <paramref name="seeds"/> maps item id → seed;
+    /// a blob checkpoint is hashed from the cluster's own store in <paramref name="datasets"/>.</summary>
     /// <remarks>
     /// Folder and blob data sets hash the files as stored. The built-in demo images are a deterministic function of (index, size),
     /// so their entries hash that descriptor: cheap for jobs of thousands of demo images, and still changes with either.
@@ -55,7 +57,7 @@ internal static class JobManifest
         return new DatasetManifest
         {
             Entries = entries,
-            Model = ModelOf(definition.Model),
+            Model = await ModelOfAsync(definition.Model, datasets.Cluster),
             // The manifest holds JSON: the resolved job definition (the YAML as submitted is the job folder's spec.yaml).
             Spec = JsonSerializer.Serialize(definition with { SpecText = null }, ItemJson.Options),
             Seeds = seeds,
@@ -66,8 +68,13 @@ internal static class JobManifest
     }
 
     // A checkpoint the control silo cannot read is named, not hashed: the manifest says so instead of inventing a digest.
-    private static string ModelOf(ModelRef model)
+    // A blob checkpoint is hashed here, once: compute silos check the bytes they fetch against this digest.
+    private static async Task<string> ModelOfAsync(ModelRef model, IBlobStore store)
     {
+        if (model.CheckpointBlob is { } blob)
+            return await store.GetAsync(blob) is { } stored
+                ? ModelDigest.OfBytes(stored.Content)
+                : $"unhashed:{model.Kind}:{model.Checkpoint} (no such blob in the job store)";
         if (model.Kind == "spectral-gaussian")
             return ModelDigest.SpectralGaussian(model.Variance ?? SpectralGaussianPrior.Default.Variance, model.Alpha ?? SpectralGaussianPrior.Default.Alpha);
         return model.Checkpoint is { } path && File.Exists(path)

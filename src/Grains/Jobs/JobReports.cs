@@ -32,7 +32,7 @@ internal sealed class JobReports(string jobId, JobDefinitionState job, IGrainFac
             case LedgerChange.None:
                 return;
             case LedgerChange.Retrying:
-                SpgdTelemetry.ItemsRetried.Add(1);
+                SpgdTelemetry.ItemsRetried.Add(1, new KeyValuePair<string, object?>(SpgdTelemetry.JobTag, jobId));
                 logger.LogInformation("Job {Job}: item {Item} attempt {Attempt} ({Why}) goes again", jobId, outcome.ItemId, outcome.Attempt, why ?? outcome.Kind.ToString());
                 return;
             case LedgerChange.FailedDeclared:

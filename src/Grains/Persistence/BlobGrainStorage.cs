@@ -10,7 +10,8 @@ namespace Spgd.Grains.Persistence;
 /// Orleans grain storage on an <see cref="IBlobStore"/> (a folder or an Azure container): one blob per grain and state
 /// name at <c>{prefix}/{grain type}/{grain key}/{state name}.state</c>, optimistic concurrency through the blob ETag.
 /// A write or clear based on an outdated ETag raises <see cref="InconsistentStateException"/>, which makes Orleans
-/// deactivate the grain so the next call reloads the current state.
+/// deactivate the grain so the next call reloads the current state. The silo uses it for a folder store (a single host);
+/// on Azure it uses the official <c>Microsoft.Orleans.Persistence.AzureStorage</c> provider instead (Spgd.Silo's AzureProviders).
 /// </summary>
 public sealed class BlobGrainStorage : IGrainStorage
 {

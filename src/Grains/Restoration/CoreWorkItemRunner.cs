@@ -20,8 +20,9 @@ namespace Spgd.Grains.Restoration;
 /// <param name="blobImages">Reads blob data sets' images (checked against the job's manifest); null: this runner reads folders and demo images only.</param>
 /// <param name="roots">The silo's data roots: a folder image or checkpoint outside them is not read (the job's silo checked
 /// its own roots at submission; this silo's may differ). Null: unconfined.</param>
+/// <param name="checkpoints">Fetches blob checkpoints (<c>checkpoint_blob</c>) into this silo's cache; null: only file checkpoints load.</param>
 public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics metrics, Datasets.BlobImageReader? blobImages = null,
-    Datasets.DataRoots? roots = null) : IBatchWorkItemRunner
+    Datasets.DataRoots? roots = null, BlobCheckpointCache? checkpoints = null) : IBatchWorkItemRunner
 {
     /// <inheritdoc />
     public RunResult Run(WorkItem item, string device, CancellationToken cancellationToken)
@@ -172,11 +173,14 @@ public sealed class CoreWorkItemRunner(DenoiserCache models, IRestorationMetrics
     private IDenoiser LoadModel(WorkItem item, string device)
     {
         var model = item.Settings.Model;
-        foreach (var path in new[] { model.Checkpoint, model.Config })
+        // A blob checkpoint is fetched into this silo's own cache, which no data root confines.
+        foreach (var path in new[] { model.CheckpointBlob is null ? model.Checkpoint : null, model.Config })
             if (path is not null && roots is not null && !roots.Allows(path, roots.ModelRoot))
                 throw new DeterministicItemException($"Model {model.Kind}: '{path}' is outside this silo's data roots; not read.");
         try
         {
+            if (model.CheckpointBlob is not null)
+                model = model with { Checkpoint = (checkpoints ?? throw new ArgumentException("this silo has no job store to fetch blob checkpoints from")).Resolve(item) };
             return models.Get(model, device);
         }
         catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or ArgumentException

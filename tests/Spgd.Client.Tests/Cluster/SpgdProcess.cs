@@ -68,6 +68,18 @@ internal sealed class SpgdProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as Kubernetes sends when it deletes a pod: the process shuts down by its own code.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited && SendSignal(_process.Id, 15) != 0)
+            throw new InvalidOperationException($"kill(SIGTERM) of process {_process.Id} failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
+    public bool HasExited => _process.HasExited;
+
     public void Kill()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);

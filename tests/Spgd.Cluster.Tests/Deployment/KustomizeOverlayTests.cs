@@ -47,6 +47,22 @@ public class KustomizeOverlayTests
         Assert.False(string.IsNullOrEmpty(config.GetValueOrDefault("SPGD_DATA_ROOTS")), "the silo config sets SPGD_DATA_ROOTS");
         var role = Single(objects, "Role", "spgd-silo");
         Assert.Contains("pods", Node<YamlSequenceNode>(role, "rules")!.ToString());
+        // What Microsoft.Orleans.Hosting.Kubernetes calls: read and patch its own pod, list/watch the cluster's, delete dead ones.
+        var verbs = Node<YamlSequenceNode>(role, "rules")!.OfType<YamlMappingNode>()
+            .SelectMany(r => Node<YamlSequenceNode>(r, "verbs")!.OfType<YamlScalarNode>().Select(v => v.Value)).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "get", "list", "watch", "patch", "delete" }, verbs);
+        // The silo turns Kubernetes hosting on when it sees its pod's name and namespace.
+        var env = Node<YamlSequenceNode>(container, "env")!.OfType<YamlMappingNode>().Select(e => Str(e, "name")).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "POD_NAME", "POD_NAMESPACE", "POD_IP" }, env);
+        // The drain is planned from the same grace period the kubelet enforces.
+        Assert.Equal(Str(silo, "spec", "template", "spec", "terminationGracePeriodSeconds"), config["SPGD_SHUTDOWN_GRACE_SECONDS"]);
+        // A re-run submit pod attaches to its job instead of starting a duplicate.
+        var submitContainer = Node<YamlSequenceNode>(Single(objects, "Job", "spgd-submit"), "spec", "template", "spec", "containers")!.OfType<YamlMappingNode>().Single();
+        var command = Node<YamlSequenceNode>(submitContainer, "command")!.OfType<YamlScalarNode>().Select(n => n.Value).ToList();
+        var id = command.IndexOf("--id");
+        Assert.True(id > 0 && id + 1 < command.Count && !command[id + 1]!.StartsWith('-'), $"spgd-submit runs with a fixed --id: {string.Join(' ', command)}");
+        foreach (var claim in objects.Where(o => Str(o, "kind") == "PersistentVolumeClaim" && Str(o, "metadata", "name") == "spgd-models"))
+            Assert.NotNull(Str(claim, "spec", "storageClassName")); // ReadOnlyMany stays Pending on default disk classes
 
         if (target == "overlays/gpu")
         {
@@ -57,12 +73,28 @@ public class KustomizeOverlayTests
             Assert.EndsWith("-cuda", Str(container, "image"));
             Assert.NotNull(Node<YamlSequenceNode>(silo, "spec", "template", "spec", "tolerations"));
             Assert.NotEmpty(Map(silo, "spec", "template", "spec", "nodeSelector"));
+            // Membership and reminders on the official Azure Table providers: no Redis to run.
+            Assert.Equal("azure", config["SPGD_CLUSTERING"]);
+            Assert.DoesNotContain(objects, o => Str(o, "metadata", "name") == "spgd-redis");
+            // The autoscaling example targets this StatefulSet and scales on the backlog gauge.
+            var scaler = Parse(File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "deploy", "k8s", "overlays", "gpu", "keda-scaledobject.yaml"))).Single();
+            Assert.Equal("ScaledObject", Str(scaler, "kind"));
+            Assert.Equal(Str(silo, "metadata", "name"), Str(scaler, "spec", "scaleTargetRef", "name"));
+            Assert.Equal("StatefulSet", Str(scaler, "spec", "scaleTargetRef", "kind"));
+            Assert.Contains("spgd_job_backlog", Node<YamlSequenceNode>(scaler, "spec", "triggers")!.ToString());
         }
         if (target == "overlays/dev")
         {
             Assert.Equal("cpu", config["SPGD_DEVICE"]);
             Assert.Contains(objects, o => Str(o, "kind") == "Deployment" && Str(o, "metadata", "name") == "spgd-azurite");
             Assert.Contains(objects, o => Str(o, "kind") == "Secret" && Str(o, "metadata", "name") == "spgd-storage");
+            // Telemetry reaches a collector that serves Prometheus metrics.
+            var endpoint = new Uri(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+            var collector = Single(objects, "Service", endpoint.Host);
+            Assert.Contains(Node<YamlSequenceNode>(collector, "spec", "ports")!.OfType<YamlMappingNode>(), p => Str(p, "port") == endpoint.Port.ToString());
+            var collectorConfig = Map(Single(objects, "ConfigMap", "spgd-otel-collector"), "data")["config.yaml"];
+            Assert.Contains("prometheus:", collectorConfig);
+            Assert.Contains("endpoint: 0.0.0.0:8889", collectorConfig);
         }
     }
 

@@ -28,10 +28,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
         ["Spgd__Membership__NumVotesForDeathDeclaration"] = "1",
     };
 
-    private readonly SpgdProcess _redis;
+    private readonly SpgdProcess? _redis;
     private readonly List<Silo> _silos = [];
 
-    private ProcessCluster(string dir, SpgdProcess redis, string clustering, string storage)
+    private ProcessCluster(string dir, SpgdProcess? redis, string clustering, string storage)
     {
         Dir = dir;
         _redis = redis;
@@ -42,7 +42,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// <summary>Working folder (process working directory, silo logs).</summary>
     public string Dir { get; }
 
-    /// <summary><c>redis://127.0.0.1:PORT</c>.</summary>
+    /// <summary><c>redis://127.0.0.1:PORT</c>, or <c>azure</c> (tables of the storage account).</summary>
     public string Clustering { get; }
 
     /// <summary>The silos' <c>SPGD_STORAGE</c>.</summary>
@@ -52,9 +52,10 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     public Silo this[string name] => _silos.Single(s => s.Name == name);
 
-    public static async Task<ProcessCluster> StartAsync(string storage, string? dir = null)
+    public static async Task<ProcessCluster> StartAsync(string storage, string? dir = null, bool azureClustering = false)
     {
         dir ??= TestPaths.NewTempDir("spgd-faults");
+        if (azureClustering) return new ProcessCluster(dir, null, "azure", storage);
         var server = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "/usr/local/bin/redis-server";
         Assert.True(File.Exists(server), "redis-server is not installed (test.sh installs it)");
         var port = SpgdProcess.FreePort();
@@ -95,12 +96,12 @@ internal sealed class ProcessCluster : IAsyncDisposable
     }
 
     /// <summary>Connects an Orleans client (as <c>spgd</c> does) from the test process.</summary>
-    public Task<ClusterClientHost> ConnectAsync() => ClusterClientHost.ConnectAsync(Clustering);
+    public Task<ClusterClientHost> ConnectAsync() => ClusterClientHost.ConnectAsync(Clustering, azureStorage: _redis is null ? Storage : null);
 
     /// <summary>Runs <c>spgd</c> with <paramref name="args"/> (plus <c>--clustering</c> when it is a cluster command) to its end.</summary>
     public async Task<(int ExitCode, string Output)> SpgdAsync(TimeSpan timeout, params string[] args)
     {
-        await using var p = SpgdProcess.StartSpgd(Dir, null, [.. args, "--clustering", Clustering]);
+        await using var p = SpgdProcess.StartSpgd(Dir, _redis is null ? new Dictionary<string, string> { ["SPGD_STORAGE"] = Storage } : null, [.. args, "--clustering", Clustering]);
         var code = await p.WaitAsync(timeout);
         return (code, p.Output);
     }
@@ -140,7 +141,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var s in _silos) await s.DisposeAsync();
-        await _redis.DisposeAsync();
+        if (_redis is not null) await _redis.DisposeAsync();
     }
 
     /// <summary>One silo process; its output survives restarts in <see cref="AllOutput"/>.</summary>
@@ -175,6 +176,18 @@ internal sealed class ProcessCluster : IAsyncDisposable
             Process = null;
             _previous.Append(p.Output);
             await p.DisposeAsync();
+        }
+
+        /// <summary>SIGTERM, then waits for the process to exit by itself; its exit code.</summary>
+        public async Task<int> TerminateAsync(TimeSpan timeout)
+        {
+            var p = Process ?? throw new InvalidOperationException($"{Name} is not running");
+            p.Terminate();
+            var code = await p.WaitAsync(timeout);
+            Process = null;
+            _previous.Append(p.Output);
+            await p.DisposeAsync();
+            return code;
         }
 
         public async ValueTask DisposeAsync()

@@ -47,4 +47,93 @@ public sealed class SiloHealthTests
         await silo.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Null(await Get("/health/live")); // nothing answers for a dead silo
     }
+
+    private static SpgdProcess StartSilo(string dir, int healthPort, string device, Dictionary<string, string>? extra = null)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["SPGD_STORAGE"] = Path.Combine(dir, "store"),
+            ["SPGD_DEVICE"] = device,
+            ["SPGD_HEALTH_PORT"] = healthPort.ToString(),
+            ["SPGD_SILO_PORT"] = SpgdProcess.FreePort().ToString(),
+            ["SPGD_GATEWAY_PORT"] = SpgdProcess.FreePort().ToString(),
+            ["Spgd__Device__ProbeRetryInterval"] = "00:00:01",
+        };
+        foreach (var (k, v) in extra ?? []) env[k] = v;
+        return SpgdProcess.Start("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, "Spgd.Silo.dll")], dir, env);
+    }
+
+    private static async Task<(HttpStatusCode? Status, string Body)> GetAsync(HttpClient http, int port, string path)
+    {
+        try
+        {
+            using var response = await http.GetAsync($"http://127.0.0.1:{port}{path}");
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        catch (HttpRequestException) { return (null, ""); }
+        catch (TaskCanceledException) { return (null, ""); }
+    }
+
+    [Fact]
+    public async Task A_silo_whose_device_does_not_answer_never_reports_ready_and_says_why()
+    {
+        var dir = TestPaths.NewTempDir("spgd-health-cuda");
+        var port = SpgdProcess.FreePort();
+        // This build of TorchSharp has no CUDA: cuda:0 cannot allocate, exactly like a node whose driver is broken.
+        await using var silo = StartSilo(dir, port, "cuda:0");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        var seen = new List<(HttpStatusCode? Status, string Body)>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (!seen.Any(r => r.Body.Contains("did not answer")))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the probe's failure never showed on /health/ready:\n" + silo.Output);
+            seen.Add(await GetAsync(http, port, "/health/ready"));
+            await Task.Delay(250);
+        }
+        // Keep asking while the silo probes again every second: it must never turn ready.
+        var failedProbes = Count(silo.Output, "failed its probe");
+        var more = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (Count(silo.Output, "failed its probe") < failedProbes + 3)
+        {
+            Assert.True(DateTime.UtcNow < more, "the silo stopped probing:\n" + silo.Output);
+            seen.Add(await GetAsync(http, port, "/health/ready"));
+            await Task.Delay(250);
+        }
+
+        Assert.DoesNotContain(seen, r => r.Status == HttpStatusCode.OK);
+        var last = seen.Last(r => r.Status is not null);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, last.Status);
+        Assert.Contains("device cuda:0 did not answer", last.Body);
+        Assert.DoesNotContain("ready with", silo.Output);
+        var live = await GetAsync(http, port, "/health/live");
+        Assert.Equal(HttpStatusCode.OK, live.Status); // the process is fine; restarting it would not fix the device
+    }
+
+    [Fact]
+    public async Task A_cpu_silo_becomes_ready_only_after_a_tensor_was_computed_on_its_device()
+    {
+        var dir = TestPaths.NewTempDir("spgd-health-cpu");
+        var port = SpgdProcess.FreePort();
+        await using var silo = StartSilo(dir, port, "cpu");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        (HttpStatusCode? Status, string Body) ready;
+        while ((ready = await GetAsync(http, port, "/health/ready")).Status != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not ready within 120 s:\n" + silo.Output);
+            await Task.Delay(250);
+        }
+
+        Assert.Equal("ready (cpu)", ready.Body.Trim());
+        Assert.Contains("(allocated on cpu)", silo.Output); // the probe ran before the device accepted work
+    }
+
+    private static int Count(string text, string what)
+    {
+        var n = 0;
+        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal)) n++;
+        return n;
+    }
 }

@@ -10,6 +10,8 @@ namespace Spgd.Cluster.Tests.Infrastructure;
 /// Runs a private Azurite blob service on a free loopback port with its own data folder. It can be stopped and
 /// started again on the same port and data (for outage tests) and is killed, whole process tree, on dispose.
 /// The binary comes from <c>SPGD_AZURITE</c> or <c>.tools/node_modules/.bin/azurite-blob</c> (installed by test.sh).
+/// The table service (<c>azurite-table</c>, same package) starts on first use of <see cref="ConnectionStringWithTables"/>
+/// and is not touched by <see cref="Stop()"/> / <see cref="Start"/>.
 /// </summary>
 public sealed class AzuriteFixture : IDisposable
 {
@@ -21,6 +23,8 @@ public sealed class AzuriteFixture : IDisposable
     private readonly StringBuilder _output = new();
     private readonly ManualResetEventSlim _closed = new();
     private Process? _process;
+    private Process? _tables;
+    private int _tablePort;
 
     public AzuriteFixture()
     {
@@ -41,6 +45,45 @@ public sealed class AzuriteFixture : IDisposable
 
     public string ConnectionString =>
         $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/{AccountName};";
+
+    /// <summary>
+    /// <see cref="ConnectionString"/> plus the table endpoint, for the Orleans Azure Table providers (membership,
+    /// reminders). Starts <c>azurite-table</c> on a free port the first time.
+    /// </summary>
+    public string ConnectionStringWithTables
+    {
+        get
+        {
+            lock (_output)
+            {
+                if (_tables is null) StartTables();
+            }
+            return ConnectionString + $"TableEndpoint=http://127.0.0.1:{_tablePort}/{AccountName};";
+        }
+    }
+
+    private void StartTables()
+    {
+        var binary = Path.Combine(Path.GetDirectoryName(Binary)!, "azurite-table");
+        if (!File.Exists(binary)) throw new InvalidOperationException($"azurite-table is not installed next to {Binary}.");
+        _tablePort = FreePort();
+        var psi = new ProcessStartInfo(binary) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "--tableHost", "127.0.0.1", "--tablePort", _tablePort.ToString(), "--location", DataDir, "--silent", "--skipApiVersionCheck", "--loose", "--disableTelemetry" })
+            psi.ArgumentList.Add(arg);
+        var process = Process.Start(psi) ?? throw new InvalidOperationException($"Could not start {binary}.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        _tables = process;
+        var sw = Stopwatch.StartNew();
+        while (!Accepts(_tablePort))
+        {
+            if (process.HasExited) throw new InvalidOperationException($"azurite-table exited with code {process.ExitCode} before listening on port {_tablePort}.");
+            if (sw.Elapsed > StartTimeout) throw new TimeoutException($"azurite-table did not listen on port {_tablePort} within {StartTimeout.TotalSeconds:0} s.");
+            Thread.Sleep(50);
+        }
+    }
 
     /// <summary>A container name no other test uses.</summary>
     public static string NewContainerName(string prefix = "t") => $"{prefix}-{Guid.NewGuid():N}";
@@ -119,6 +162,12 @@ public sealed class AzuriteFixture : IDisposable
     public void Dispose()
     {
         Stop(graceful: false);
+        if (_tables is { } tables)
+        {
+            try { if (!tables.HasExited) tables.Kill(entireProcessTree: true); tables.WaitForExit(10_000); }
+            catch (InvalidOperationException) { }
+            tables.Dispose();
+        }
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 

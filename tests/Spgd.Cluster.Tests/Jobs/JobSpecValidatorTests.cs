@@ -159,8 +159,6 @@ public sealed class JobSpecValidatorTests : IDisposable
     [Fact]
     public void Accepted_fields_the_cluster_does_not_run_are_refused_naming_them()
     {
-        Assert.StartsWith("model.checkpoint_blob: checkpoints in blob storage are not loaded by the silos yet",
-            Only(Valid with { Dataset = Valid.Dataset with { ImageSize = 256 }, Model = new ModelSpec { Kind = "unet", Preset = "ffhq256", CheckpointBlob = "models/ffhq.pt" } }));
         Assert.StartsWith("metrics.lpips_weights: is not read from a spec", Only(Valid with { Metrics = new MetricsSpec { LpipsWeights = "w.pth" } }, new JobSpecValidationOptions { CheckFiles = false }));
         Assert.StartsWith("save.restored: false is not supported", Only(Valid with { Save = new OutputSpec { Restored = false } }));
         Assert.StartsWith("tasks[0].operator.box_margin: does not apply to task 'gaussian_blur'",
@@ -253,8 +251,9 @@ public sealed class JobSpecValidatorTests : IDisposable
     {
         Assert.Equal("dataset.blob_prefix: '../other/' contains a '.' or '..' segment",
             Only(Valid with { Dataset = new DatasetSpec { BlobPrefix = "../other/", ImageSize = 64 } }));
-        // A well-formed prefix (in another container) is a data set the cluster reads.
+        // A well-formed prefix (the cluster reads blob data sets) and a blob checkpoint are accepted.
         Assert.Empty(JobSpecValidator.Validate(Valid with { Dataset = new DatasetSpec { BlobPrefix = "datasets/ffhq/", BlobContainer = "inputs", ImageSize = 64 } }, Options));
+        Assert.Empty(JobSpecValidator.Validate(Valid with { Dataset = Valid.Dataset with { ImageSize = 256 }, Model = new ModelSpec { Kind = "unet", Preset = "ffhq256", CheckpointBlob = "models/ffhq.pt" } }, Options));
     }
 
     [Fact]

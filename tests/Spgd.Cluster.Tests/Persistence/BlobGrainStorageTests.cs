@@ -235,9 +235,3 @@ public sealed class BlobGrainStorageOnFileTests : BlobGrainStorageTests, IDispos
         Assert.Contains("\"Count\":8", text);
     }
 }
-
-[Collection(AzuriteCollection.Name)]
-public sealed class BlobGrainStorageOnAzuriteTests(AzuriteFixture azurite) : BlobGrainStorageTests
-{
-    protected override IBlobStore CreateStore() => new AzureBlobStore(azurite.ConnectionString, AzuriteFixture.NewContainerName("g"));
-}
