@@ -61,12 +61,8 @@ public sealed class SiloFailoverTests(AzuriteFixture azurite, ITestOutputHelper 
     internal static async Task AssertNothingLostAsync(FaultStorage storage, string jobId, int images, string[] tasks)
     {
         var expected = (from t in tasks from i in Enumerable.Range(0, images) select ItemKeys.ItemId(t, $"demo-{i:D3}", 0)).Order().ToList();
-        // Each item writes its restored image and, beside it, the clean image and the measurement it used.
-        var pngs = await storage.ItemBlobsAsync(jobId, ".png");
-        string[] companions = [".clean", ".measurement"];
-        Assert.Equal(expected, pngs.Where(n => !companions.Any(c => n.EndsWith(c, StringComparison.Ordinal))).Order().ToList());
-        foreach (var companion in companions)
-            Assert.Equal(expected, pngs.Where(n => n.EndsWith(companion, StringComparison.Ordinal)).Select(n => n[..^companion.Length]).Order().ToList());
+        var pngs = await storage.ItemBlobsAsync(jobId, ".png"); // restorations only (FaultStorage leaves out the clean and measurement images)
+        Assert.Equal(expected, pngs.Order().ToList());
         var records = await storage.ItemRecordsAsync(jobId);
         Assert.Equal(expected, records.Select(r => r.ItemId).Order().ToList());
         Assert.All(records, r => Assert.Equal(OutcomeKind.Succeeded, r.Kind));
