@@ -34,6 +34,9 @@ public sealed class SiloFailoverTests(AzuriteFixture azurite, ITestOutputHelper 
         await cluster["compute-a"].KillAsync();
         output.WriteLine($"killed compute-a at {before.Succeeded}/{before.Total} holding {held.Count}: {string.Join(", ", held.Select(i => i.ItemId))}");
         Assert.NotEmpty(held);
+        // A held item may have finished (record written) between the status read and the kill; every other was lost.
+        var recordedAtKill = (await storage.ItemRecordsAsync("kill-job")).Select(r => r.ItemId).ToHashSet();
+        var lostAtKill = held.Where(i => !recordedAtKill.Contains(i.ItemId)).ToList();
 
         var mid = await ProcessCluster.WaitForAsync(client.Client, "kill-job", s => s.Succeeded >= before.Succeeded + 12, TimeSpan.FromMinutes(3));
         Assert.Equal(JobState.Running, mid.State);
@@ -46,11 +49,12 @@ public sealed class SiloFailoverTests(AzuriteFixture azurite, ITestOutputHelper 
         Assert.True(end.State == JobState.Completed, $"{end}\n{cluster.Logs}");
         Assert.Equal(80, end.Succeeded);
         Assert.Equal("compute-b", end.Silo);
-        // What compute-a held was dispatched again (a second attempt); one item may have reported in the instant before the kill.
+        // What compute-a held and had not finished at the kill was dispatched again (a further attempt).
         var after = (await ProcessCluster.ItemsAsync(client.Client, "kill-job")).ToDictionary(i => i.ItemId);
         var redispatched = held.Where(i => after[i.ItemId].Attempts > i.Attempts).ToList();
-        output.WriteLine($"re-dispatched after the kill: {redispatched.Count} of {held.Count}");
-        Assert.NotEmpty(redispatched);
+        output.WriteLine($"held {held.Count}, unfinished at the kill {lostAtKill.Count}, re-dispatched after the kill: {redispatched.Count}");
+        Assert.Subset(redispatched.Select(i => i.ItemId).ToHashSet(), lostAtKill.Select(i => i.ItemId).ToHashSet());
+        Assert.True(lostAtKill.Count > 0 || end.Retries > 0, "the kill of compute-a lost nothing");
 
         await AssertNothingLostAsync(storage, "kill-job", images: 40, tasks: ["inpainting_random", "gaussian_blur"]);
         Secrets.AssertAbsent(azurite, cluster.Logs, "silo logs");
@@ -61,12 +65,8 @@ public sealed class SiloFailoverTests(AzuriteFixture azurite, ITestOutputHelper 
     internal static async Task AssertNothingLostAsync(FaultStorage storage, string jobId, int images, string[] tasks)
     {
         var expected = (from t in tasks from i in Enumerable.Range(0, images) select ItemKeys.ItemId(t, $"demo-{i:D3}", 0)).Order().ToList();
-        // Each item writes its restored image and, beside it, the clean image and the measurement it used.
-        var pngs = await storage.ItemBlobsAsync(jobId, ".png");
-        string[] companions = [".clean", ".measurement"];
-        Assert.Equal(expected, pngs.Where(n => !companions.Any(c => n.EndsWith(c, StringComparison.Ordinal))).Order().ToList());
-        foreach (var companion in companions)
-            Assert.Equal(expected, pngs.Where(n => n.EndsWith(companion, StringComparison.Ordinal)).Select(n => n[..^companion.Length]).Order().ToList());
+        var pngs = await storage.ItemBlobsAsync(jobId, ".png"); // restorations only (FaultStorage leaves out the clean and measurement images)
+        Assert.Equal(expected, pngs.Order().ToList());
         var records = await storage.ItemRecordsAsync(jobId);
         Assert.Equal(expected, records.Select(r => r.ItemId).Order().ToList());
         Assert.All(records, r => Assert.Equal(OutcomeKind.Succeeded, r.Kind));
