@@ -20,12 +20,7 @@ public static class NfeBench
         var noForward = new Option<bool>("--no-forward") { Description = "Skip timing the forward pass alone" };
         var spectral = new Option<bool>("--spectral-prior") { Description = "Time the spectral Gaussian prior's evaluation instead of a UNet's (--size defaults to 256)" };
         var noRecompute = new Option<bool>("--no-recompute") { Description = "Keep every GroupNorm/SiLU activation for the backward instead of recomputing them (to measure the difference)" };
-        var precision = new Option<string>("--precision")
-        {
-            Description = "The UNet torso's arithmetic: fp32, bf16 (CPUs with AVX512-BF16/AMX, GPUs) or fp16 (GPUs)",
-            DefaultValueFactory = _ => UNetPrecision.Fp32.Name(),
-        };
-        precision.AcceptOnlyFromAmong([.. UNetPrecisions.Names]);
+        var precision = Cli.PrecisionOption.Create();
         var referenceCost = new Option<bool>("--reference-cost")
         {
             Description = "Do the official code's work on this libtorch (weights requiring grad, no recomputed activations) to separate the algorithm's saving from the library's",
@@ -48,7 +43,7 @@ public static class NfeBench
             var (name, cfg) = BenchOptions.ResolveModel(parse, preset, config);
             var options = new NfeBenchmarkOptions(name, cfg, parse.GetValue(batch), parse.GetValue(size), parse.GetValue(shared.Repeats),
                 parse.GetValue(shared.Warmup), parse.GetValue(shared.Seed), ForwardOnly: !parse.GetValue(noForward), RecomputeActivations: !parse.GetValue(noRecompute),
-                Precision: UNetPrecisions.TryParse(parse.GetValue(precision))!.Value, ReferenceCost: parse.GetValue(referenceCost));
+                Precision: UNetPrecisions.TryParse(parse.GetValue(precision)) ?? UNetPrecision.Fp32, ReferenceCost: parse.GetValue(referenceCost));
             var machine = MachineInfo.Capture();
             var result = NfeBenchmark.Run(options);
             Print(result, machine);

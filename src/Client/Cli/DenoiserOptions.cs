@@ -35,18 +35,7 @@ public sealed class DenoiserOptions
         double.MinValue, defaultValue: SpectralGaussianPrior.Default.Alpha);
 
     /// <summary>--precision: the UNet torso's arithmetic (default: the config's use_fp16, else fp32).</summary>
-    public Option<string?> Precision { get; } = PrecisionOption();
-
-    /// <summary>A <c>--precision</c> option: fp32, bf16 or fp16, parsed by the command line.</summary>
-    public static Option<string?> PrecisionOption()
-    {
-        var option = new Option<string?>("--precision")
-        {
-            Description = "UNet torso arithmetic: fp32, bf16 (CPUs with AVX512-BF16/AMX, GPUs) or fp16 (GPUs); default fp32, or fp16 when the config says use_fp16",
-        };
-        option.AcceptOnlyFromAmong([.. UNetPrecisions.Names]);
-        return option;
-    }
+    public Option<string?> Precision { get; } = PrecisionOption.Create();
 
     /// <summary>Adds the options to <paramref name="command"/>, with the check that exactly one prior is chosen.</summary>
     /// <param name="command">The command.</param>

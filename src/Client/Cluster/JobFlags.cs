@@ -71,11 +71,7 @@ public sealed class JobFlags
     public Option<ulong> Seed { get; } = CliOptions.Seed("--seed", "Job seed (item seeds derive from it)");
 
     /// <summary><c>--precision fp32|bf16|fp16</c> of the UNet torso.</summary>
-    public Option<string?> Precision { get; } = new Option<string?>("--precision")
-    {
-        // The spec's names (Contracts): a cluster client never loads the engine (and libtorch) just to list them.
-        Description = "UNet torso arithmetic: fp32, bf16 (CPUs with AVX512-BF16/AMX, GPUs) or fp16 (GPUs); default fp32, or fp16 when the config says use_fp16",
-    }.AcceptOnlyFromAmong([.. ModelSpec.Precisions]);
+    public Option<string?> Precision { get; } = Cli.PrecisionOption.Create();
 
     /// <summary>Adds every flag to <paramref name="command"/>.</summary>
     public void AddTo(Command command)

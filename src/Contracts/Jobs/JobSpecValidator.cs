@@ -222,8 +222,8 @@ public static partial class JobSpecValidator
         }
         if (model.Variance is not null) add("model.variance", $"does not apply to the UNet (only to '{ModelSpec.SpectralGaussian}')");
         if (model.Alpha is not null) add("model.alpha", $"does not apply to the UNet (only to '{ModelSpec.SpectralGaussian}')");
-        if (model.Precision is { } precision && !ModelSpec.Precisions.Contains(precision.Trim().ToLowerInvariant()))
-            add("model.precision", $"unknown precision '{precision}': expected one of {string.Join(", ", ModelSpec.Precisions)}");
+        if (model.Precision is { } precision && !PrecisionNames.All.Contains(precision.Trim().ToLowerInvariant()))
+            add("model.precision", $"unknown precision '{precision}': expected one of {string.Join(", ", PrecisionNames.All)}");
         if (model.Preset is null == (model.Config is null))
             add("model", $"a UNet needs exactly one of preset ({string.Join(", ", ModelSpec.Presets)}) or config (a configuration file)");
         if (model.Preset is { } preset)

@@ -17,10 +17,6 @@ public sealed record ModelSpec
     /// <summary>The UNet presets.</summary>
     public static IReadOnlyList<string> Presets { get; } = ["ffhq256", "imagenet256"];
 
-    /// <summary>The UNet torso precisions a spec may name (Core's <c>UNetPrecisions.Names</c>; a test keeps them equal,
-    /// since Contracts cannot reference TorchSharp).</summary>
-    public static IReadOnlyList<string> Precisions { get; } = ["fp32", "bf16", "fp16"];
-
     /// <summary><c>spectral-gaussian</c> or <c>unet</c>.</summary>
     [Id(0)] public string? Kind { get; init; }
 

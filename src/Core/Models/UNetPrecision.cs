@@ -24,8 +24,8 @@ public enum UNetPrecision
 /// <summary>Names, element types and the device check of <see cref="UNetPrecision"/>.</summary>
 public static class UNetPrecisions
 {
-    /// <summary>The names a spec or the CLI accepts, in the order of <see cref="UNetPrecision"/>.</summary>
-    public static readonly IReadOnlyList<string> Names = ["fp32", "bf16", "fp16"];
+    /// <summary>The names a spec or the CLI accepts, in the order of <see cref="UNetPrecision"/> (the vocabulary's).</summary>
+    public static IReadOnlyList<string> Names => PrecisionNames.All;
 
     /// <summary>The setting's name (<c>fp32</c>, <c>bf16</c>, <c>fp16</c>).</summary>
     public static string Name(this UNetPrecision precision) => Names[(int)precision];

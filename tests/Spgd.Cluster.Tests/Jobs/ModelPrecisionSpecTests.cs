@@ -55,7 +55,8 @@ public sealed class ModelPrecisionSpecTests : IDisposable
         Assert.StartsWith("model.precision: does not apply", problem);
     }
 
-    /// <summary>Contracts cannot reference TorchSharp, so the spec's list of names and Core's are two lists: kept equal here.</summary>
+    /// <summary>Core's enum follows the vocabulary's names, in order.</summary>
     [Fact]
-    public void TheSpecsPrecisionNamesAreCores() => Assert.Equal(UNetPrecisions.Names, ModelSpec.Precisions);
+    public void CoresPrecisionsAreTheVocabularysNames() =>
+        Assert.Equal(PrecisionNames.All, Enum.GetValues<UNetPrecision>().Select(p => p.Name()));
 }
