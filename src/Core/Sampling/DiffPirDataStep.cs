@@ -6,10 +6,10 @@ namespace Spgd.Core.Sampling;
 
 /// <summary>
 /// DiffPIR's data-consistency step for one task and measurement, and the image its sampling starts from (see
-/// <see cref="DiffPirSampler"/>): inpainting in closed form, deblurring by FFT (the kernel taken as circular, on [0, 1]
-/// images, in the stable form (F̄_K·F(y) + ρ·F(x))/(|F_K|² + ρ); the official general-scale formula
-/// (FR − F̄_K·W⁻¹·F_K·FR)/ρ is algebraically equal but cancels catastrophically for the ρ ≈ 10⁻¹⁰ of its first
-/// noiseless steps), and super-resolution by the paper's iterative step for bicubic degradation.
+/// <see cref="DiffPirSampler"/>): inpainting in closed form; deblurring and super-resolution by the FFT closed forms of
+/// the official scripts (<c>utils_sisr.data_solution</c>: the blur taken as circular, and for super-resolution Zhang et
+/// al.'s s-fold solution for y = (k ⊛ x)↓s, the scripts' default <c>sr_mode = 'blur'</c>), in a form that is exact for
+/// this project's operators and at any ρ (see <see cref="Circulant"/>).
 /// </summary>
 public abstract class DiffPirDataStep : IDisposable
 {
@@ -20,7 +20,7 @@ public abstract class DiffPirDataStep : IDisposable
     public virtual bool StartsFromCubicUpsampling => false;
 
     /// <summary>x̂₀ made consistent with y at weight ρ.</summary>
-    public abstract Tensor Proximal(Tensor x0, double rho, DiffPirOptions options);
+    public abstract Tensor Proximal(Tensor x0, double rho);
 
     /// <inheritdoc />
     public void Dispose()
@@ -56,7 +56,7 @@ public abstract class DiffPirDataStep : IDisposable
             Start = (y - (1 - _mask)).DetachFromDisposeScope();
         }
 
-        public override Tensor Proximal(Tensor x0, double rho, DiffPirOptions options) => (_maskedY + rho * x0) / (_mask + rho);
+        public override Tensor Proximal(Tensor x0, double rho) => (_maskedY + rho * x0) / (_mask + rho);
 
         protected override void Dispose(bool disposing)
         {
@@ -67,53 +67,132 @@ public abstract class DiffPirDataStep : IDisposable
         }
     }
 
-    private sealed class Deblurring : DiffPirDataStep
+    // The proximal step x = x̂₀ + Cᴴ(CCᴴ + ρ)⁻¹(y − A·x̂₀) for an operator A that a circulant C models. For A = C it is
+    // the official closed form (F̄·F(y) + ρ·F(x̂₀))/(|F|² + ρ) (deblurring) and its s-fold version (super-resolution), by
+    // Woodbury, with no division by ρ (the official (FR − …)/ρ cancels at the ρ ≈ 10⁻¹⁰ of the first noiseless steps).
+    // The official scripts measure with C itself (mode='wrap'); this project's operators mirror at the borders, and the
+    // circulant residual C·x̂₀ − y then holds the border mismatch (C − A)·x̂₀, which the step amplifies by up to 1/(2√ρ)
+    // into a checkerboard. So the residual is taken with A, and where A mirrors with a symmetric filter (the Gaussian blur's
+    // reflection padding, the Resizer's mirrored taps) C is the circulant on the mirrored extension, on which A is
+    // exactly C: the step is then the exact minimiser (up to half weight on the edge pixels for whole-sample reflection).
+    // An asymmetric kernel (motion blur) keeps the periodic C: exact only away from the borders. float64 throughout.
+    private abstract class Circulant : DiffPirDataStep
     {
-        private readonly Tensor _kernelSpectrum, _kernelPower, _correlatedY;
+        private readonly ForwardOperator _op;
+        private readonly Tensor _y, _spectrum, _aliasedPower;
+        private readonly int _factor;
+        private readonly Mirror _mirror;
 
-        public Deblurring(BlurOperator op, Tensor y, Tensor like)
+        protected Circulant(ForwardOperator op, Tensor y, Tensor spectrum, int factor, Mirror mirror)
         {
+            _op = op;
+            _factor = factor;
+            _mirror = mirror;
+            _y = y.to(ScalarType.Float64).DetachFromDisposeScope();
+            _spectrum = spectrum.DetachFromDisposeScope();
             using var scope = NewDisposeScope();
-            long h = like.shape[2], w = like.shape[3];
-            // The operator correlates with K, i.e. convolves with K flipped; its transfer function on an h×w torus:
-            var kernel = op.Kernel.flip(0, 1).to(ScalarType.Float32, y.device);
-            long k = kernel.shape[0];
-            if (k > h || k > w) throw new NotSupportedException($"{op.Task}: a {k}×{k} kernel does not fit the {h}×{w} torus of DiffPIR's FFT step");
-            var padded = nn.functional.pad(kernel, [0, w - k, 0, h - k]).roll([-(k / 2), -(k / 2)], [0, 1]);
-            var spectrum = fft.fftn(padded, dim: [-2, -1]);
-            _kernelSpectrum = spectrum.DetachFromDisposeScope();
-            _kernelPower = spectrum.abs().square().DetachFromDisposeScope();
-            _correlatedY = (spectrum.conj() * fft.fftn(y / 2 + 0.5, dim: [-2, -1])).DetachFromDisposeScope();
-            Start = y.clone().DetachFromDisposeScope();
+            _aliasedPower = AliasMean(spectrum.abs().square(), factor).DetachFromDisposeScope();
         }
 
-        public override Tensor Proximal(Tensor x0, double rho, DiffPirOptions options)
+        /// <summary>How the measurement's operator extends an image past its borders.</summary>
+        protected enum Mirror
+        {
+            /// <summary>Periodically (the circulant model holds away from the borders only).</summary>
+            None,
+
+            /// <summary>Reflection without repeating the edge pixel (period 2n − 2).</summary>
+            WholeSample,
+
+            /// <summary>Reflection repeating the edge pixel (period 2n).</summary>
+            HalfSample,
+        }
+
+        /// <summary>The side of the torus that C lives on for an n-pixel side.</summary>
+        protected static long Torus(long n, Mirror mirror) => mirror switch
+        {
+            Mirror.WholeSample => 2 * n - 2,
+            Mirror.HalfSample => 2 * n,
+            _ => n,
+        };
+
+        public override Tensor Proximal(Tensor x0, double rho)
         {
             using var scope = NewDisposeScope();
-            var numerator = _correlatedY + fft.fftn((x0 / 2 + 0.5) * rho, dim: [-2, -1]);
-            var solution = fft.ifftn(numerator / (_kernelPower + rho), dim: [-2, -1]).real;
-            return scope.MoveToOuter(solution * 2 - 1);
+            var x = x0.to(ScalarType.Float64);
+            var residual = fft.fftn(Extend(_y - _op.Apply(x)), dim: [-2, -1]) / (_aliasedPower + rho);
+            var correction = fft.ifftn(_spectrum.conj() * residual.repeat(1, 1, _factor, _factor), dim: [-2, -1]).real;
+            correction = correction[.., .., ..(int)x.shape[2], ..(int)x.shape[3]];
+            return scope.MoveToOuter((x + correction).to(x0.dtype));
         }
 
         protected override void Dispose(bool disposing)
         {
             base.Dispose(disposing);
             if (!disposing) return;
-            _kernelSpectrum.Dispose();
-            _kernelPower.Dispose();
-            _correlatedY.Dispose();
+            _y.Dispose();
+            _spectrum.Dispose();
+            _aliasedPower.Dispose();
+        }
+
+        private Tensor Extend(Tensor r)
+        {
+            if (_mirror == Mirror.None) return r;
+            foreach (var dim in new long[] { 2, 3 })
+            {
+                var flipped = r.flip(dim);
+                if (_mirror == Mirror.WholeSample) flipped = flipped.narrow(dim, 1, r.shape[dim] - 2);
+                r = cat([r, flipped], dim);
+            }
+            return r;
+        }
+
+        // The mean of the s² aliases of each low-resolution frequency: the spectrum of C·Cᴴ on the s-fold decimated grid.
+        private static Tensor AliasMean(Tensor power, int s)
+        {
+            long h = power.shape[^2] / s, w = power.shape[^1] / s;
+            return power.reshape(s, h, s, w).mean([0, 2]);
         }
     }
 
-    private sealed class SuperResolution : DiffPirDataStep
+    private sealed class Deblurring : Circulant
     {
-        private readonly SuperResolutionOperator _op;
-        private readonly Tensor _y01;
+        public Deblurring(BlurOperator op, Tensor y, Tensor like) : this(op, y, like, MirrorOf(op)) =>
+            Start = y.clone().DetachFromDisposeScope();
 
-        public SuperResolution(SuperResolutionOperator op, Tensor y)
+        private Deblurring(BlurOperator op, Tensor y, Tensor like, Mirror mirror)
+            : base(op, y, Spectrum(op, Torus(like.shape[2], mirror), Torus(like.shape[3], mirror), y.device), 1, mirror)
         {
-            _op = op;
-            _y01 = (y / 2 + 0.5).DetachFromDisposeScope();
+        }
+
+        // Reflection padding is a mirror; C on the mirrored torus equals A when the kernel is symmetric in each axis.
+        private static Mirror MirrorOf(BlurOperator op)
+        {
+            using var kernel = op.Kernel;
+            return kernel.allclose(kernel.flip(0), 1e-6, 1e-9) && kernel.allclose(kernel.flip(1), 1e-6, 1e-9) ? Mirror.WholeSample : Mirror.None;
+        }
+
+        // The operator correlates with K, i.e. convolves with K flipped; its transfer function on the h×w torus, the
+        // kernel's centre at the origin.
+        private static Tensor Spectrum(BlurOperator op, long h, long w, Device device)
+        {
+            using var scope = NewDisposeScope();
+            using var k32 = op.Kernel;
+            var kernel = k32.flip(0, 1).to(ScalarType.Float64, device);
+            long k = kernel.shape[0];
+            if (k > h || k > w) throw new NotSupportedException($"{op.Task}: a {k}×{k} kernel does not fit the {h}×{w} torus of DiffPIR's FFT step");
+            var padded = nn.functional.pad(kernel, [0, w - k, 0, h - k]).roll([-(k / 2), -(k / 2)], [0, 1]);
+            return scope.MoveToOuter(fft.fftn(padded, dim: [-2, -1]));
+        }
+    }
+
+    /// <summary>Super-resolution by the paper's closed form for y = (k ⊛ x)↓s (Zhang et al.'s s-fold FFT solution, the
+    /// script's default <c>sr_mode = 'blur'</c>), with k the Resizer's anti-aliasing filter: away from the borders the
+    /// Resizer is exactly a circular convolution followed by keeping every s-th pixel, and its mirrored taps make it
+    /// exactly that on the mirrored 2H×2W torus.</summary>
+    private sealed class SuperResolution : Circulant
+    {
+        public SuperResolution(SuperResolutionOperator op, Tensor y) : base(op, y, Spectrum(op, y.device), op.Factor, Mirror.HalfSample)
+        {
             using var scope = NewDisposeScope();
             var rows = CubicUpsampling(op.OutputHeight, op.Height).to(y.dtype, y.device);
             var cols = CubicUpsampling(op.OutputWidth, op.Width).to(y.dtype, y.device);
@@ -122,25 +201,32 @@ public abstract class DiffPirDataStep : IDisposable
 
         public override bool StartsFromCubicUpsampling => true;
 
-        public override Tensor Proximal(Tensor x0, double rho, DiffPirOptions options)
+        private static Tensor Spectrum(SuperResolutionOperator op, Device device)
         {
+            if (op.Height % op.Factor != 0 || op.Width % op.Factor != 0)
+                throw new NotSupportedException($"{op.Task}: DiffPIR's FFT step needs image sides divisible by the factor {op.Factor}, got {op.Height}×{op.Width}");
             using var scope = NewDisposeScope();
-            var x = x0;
-            for (var k = 0; k < options.SuperResolutionIterations; k++)
-            {
-                var x01 = x / 2 + 0.5;
-                var residual = _y01 - _op.Apply(x01);
-                var up = residual.repeat_interleave(_op.Factor, 2).repeat_interleave(_op.Factor, 3);
-                x = (x01 + options.SuperResolutionStepSize * up / (1 + rho)) * 2 - 1;
-            }
-            return scope.MoveToOuter(x.alias());
+            var rows = tensor(CirculantFilter(op.Height, op.Factor), ScalarType.Float64, device);
+            var cols = tensor(CirculantFilter(op.Width, op.Factor), ScalarType.Float64, device);
+            return scope.MoveToOuter(fft.fftn(outer(rows, cols), dim: [-2, -1]));
         }
 
-        protected override void Dispose(bool disposing)
+        // One axis of the Resizer as a filter h on the 2n-torus (its mirrored extension) with out[i] = (h ⊛ in)(s·i):
+        // h[(s·i − j) mod 2n] = W[i, j] for an interior row i, checked to be the row next to it shifted by s.
+        private static double[] CirculantFilter(int n, int s)
         {
-            base.Dispose(disposing);
-            if (!disposing) return;
-            _y01.Dispose();
+            var matrix = ResizerWeights.Matrix(n, 1.0 / s);
+            var i = matrix.GetLength(0) / 2;
+            var torus = (int)Torus(n, Mirror.HalfSample);
+            var h = new double[torus];
+            for (var j = 0; j < n; j++)
+            {
+                var next = matrix[i + 1, (j + s) % n];
+                if (Math.Abs(next - matrix[i, j]) > 1e-12)
+                    throw new NotSupportedException($"{TaskNames.SuperResolution}: the {n}-pixel Resizer is not shift-invariant in its interior (row {i}, column {j}); DiffPIR's FFT step needs it");
+                h[((s * i - j) % torus + torus) % torus] = matrix[i, j];
+            }
+            return h;
         }
 
         // OpenCV's INTER_CUBIC resize matrix [outLength, inLength]: a = −0.75, half-pixel centres, replicated border.

@@ -25,12 +25,6 @@ public sealed record DiffPirOptions
     /// <summary>σ_y, the measurement noise std in the [−1, 1] scale (the scripts' noise_level_img is σ_y/2).</summary>
     public double MeasurementNoise { get; init; }
 
-    /// <summary>γ of the super-resolution data step x₀ ← x₀ + γ·up(y − A(x₀))/(1 + ρ_t) (the script's 1/100).</summary>
-    public double SuperResolutionStepSize { get; init; } = 0.01;
-
-    /// <summary>Iterations of that step per diffusion step (the script's <c>inIter</c>, 1).</summary>
-    public int SuperResolutionIterations { get; init; } = 1;
-
     /// <summary>M, the UNet's training timesteps (linear β schedule).</summary>
     public int TrainingTimesteps { get; init; } = 1000;
 
@@ -55,7 +49,5 @@ public sealed record DiffPirOptions
         if (!(Zeta is >= 0 and <= 1)) throw new ArgumentException($"DiffPIR zeta must be in [0, 1], got {Zeta}");
         if (!(Eta is >= 0 and <= 1)) throw new ArgumentException($"DiffPIR eta must be in [0, 1], got {Eta}");
         if (!(MeasurementNoise >= 0) || !double.IsFinite(MeasurementNoise)) throw new ArgumentException($"DiffPIR measurement noise must be finite and ≥ 0, got {MeasurementNoise}");
-        if (!(SuperResolutionStepSize >= 0) || !double.IsFinite(SuperResolutionStepSize)) throw new ArgumentException($"DiffPIR super-resolution step size must be finite and ≥ 0, got {SuperResolutionStepSize}");
-        if (SuperResolutionIterations < 0) throw new ArgumentException($"DiffPIR super-resolution iterations must be ≥ 0, got {SuperResolutionIterations}");
     }
 }

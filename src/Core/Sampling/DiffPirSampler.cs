@@ -14,8 +14,9 @@ namespace Spgd.Core.Sampling;
 /// <item>x̂₀ = clip(D(x_t/√ᾱ_t, σ_t), −1, 1);</item>
 /// <item>data step (not at the last step): x̂₀ ← argmin_x ‖y − A(x)‖² + ρ_t‖x − x̂₀‖², in closed form for inpainting
 /// ((m·y + ρx̂₀)/(m + ρ)), by FFT for deblurring (the kernel taken as circular, on [0, 1] images), and for
-/// super-resolution the paper's approach for bicubic degradation: x̂₀ ← x̂₀ + γ·up(y − A(x̂₀))/(1 + ρ_t) (nearest
-/// up-sampling, [0, 1] images);</item>
+/// super-resolution the paper's FFT closed form for y = (k ⊛ x)↓s with k the Resizer's filter (the scripts' default
+/// <c>sr_mode = 'blur'</c>); the FFT steps take their residual with the measurement's own operator
+/// (<see cref="DiffPirDataStep"/>);</item>
 /// <item>x_{t′} = √ᾱ_{t′}·x̂₀ + √(1−ζ)·(√(1−ᾱ_{t′} − σ_η²)·ε̂ + σ_η·n₁) + √ζ·√(1−ᾱ_{t′})·n₂ with
 /// ε̂ = (x_t − √ᾱ_t·x̂₀)/√(1−ᾱ_t), σ_η = η·√(1−ᾱ_{t′})/√(1−ᾱ_t)·√β_t (not at the last step).</item>
 /// </list>
@@ -26,8 +27,9 @@ namespace Spgd.Core.Sampling;
 /// (OpenCV's INTER_CUBIC up-sampling, as the script).
 /// </summary>
 /// <remarks>
-/// Deblurring's FFT step assumes circular convolution; this project's blur pads by reflection, so the step is exact
-/// only away from the borders (as in the paper's own use of it). Phase retrieval and HDR have no data step here and are
+/// The official scripts measure with a circular blur (<c>mode='wrap'</c>, "important for analytical solution") and
+/// solve with its FFT; this project's blur pads by reflection and its Resizer mirrors, so the FFT steps use the circulant
+/// model only as the preconditioner of an exact step (<see cref="DiffPirDataStep"/>). Phase retrieval and HDR have no data step here and are
 /// refused. S network evaluations; no gradients. x_start supplies shape and device only.
 /// </remarks>
 public sealed class DiffPirSampler : IPosteriorSampler
@@ -115,7 +117,7 @@ public sealed class DiffPirSampler : IPosteriorSampler
             if (i < steps.Length - 1)
             {
                 var rho = Options.Lambda * sigma * sigma / (sigmaT * sigmaT);
-                consistent = data.Proximal(x0, rho, Options);
+                consistent = data.Proximal(x0, rho);
                 var t2 = steps[i + 1];
                 double alphaBarNext = _schedule.AlphaBar(t2);
                 var epsilon = (x - Math.Sqrt(alphaBar) * consistent) / Math.Sqrt(1 - alphaBar);

@@ -94,7 +94,7 @@ public class DiffPirParityTests(ITestOutputHelper output)
         var rhos = Fixtures.Doubles(config, "prox_rhos");
         for (var i = 0; i < rhos.Length; i++)
         {
-            var e = Fixtures.RelativeL2(step.Proximal(input, rhos[i], options), expected[i]);
+            var e = Fixtures.RelativeL2(step.Proximal(input, rhos[i]), expected[i]);
             output.WriteLine($"diffpir FFT step ρ = {rhos[i]}: {e:e3}");
             Assert.True(e <= 1e-4, $"FFT data step at ρ = {rhos[i]}: rel L2 {e:e3}");
         }
