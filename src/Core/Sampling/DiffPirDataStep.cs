@@ -75,13 +75,16 @@ public abstract class DiffPirDataStep : IDisposable
     // into a checkerboard. So the residual is taken with A, and where A mirrors with a symmetric filter (the Gaussian blur's
     // reflection padding, the Resizer's mirrored taps) C is the circulant on the mirrored extension, on which A is
     // exactly C: the step is then the exact minimiser (up to half weight on the edge pixels for whole-sample reflection).
-    // An asymmetric kernel (motion blur) keeps the periodic C: exact only away from the borders. float64 throughout.
+    // An asymmetric kernel (motion blur) keeps the periodic C as the preconditioner of an iterative solve (see
+    // ConjugateGradient). float64 throughout.
     private abstract class Circulant : DiffPirDataStep
     {
         private readonly ForwardOperator _op;
         private readonly Tensor _y, _spectrum, _aliasedPower;
         private readonly int _factor;
         private readonly Mirror _mirror;
+        private const int MaxIterations = 500;
+        private const double Tolerance = 1e-6; // on the preconditioned residual norm, relative to the first
 
         protected Circulant(ForwardOperator op, Tensor y, Tensor spectrum, int factor, Mirror mirror)
         {
@@ -119,10 +122,57 @@ public abstract class DiffPirDataStep : IDisposable
         {
             using var scope = NewDisposeScope();
             var x = x0.to(ScalarType.Float64);
-            var residual = fft.fftn(Extend(_y - _op.Apply(x)), dim: [-2, -1]) / (_aliasedPower + rho);
-            var correction = fft.ifftn(_spectrum.conj() * residual.repeat(1, 1, _factor, _factor), dim: [-2, -1]).real;
-            correction = correction[.., .., ..(int)x.shape[2], ..(int)x.shape[3]];
-            return scope.MoveToOuter((x + correction).to(x0.dtype));
+            var solution = _mirror == Mirror.None ? ConjugateGradient(x, rho) : x + Correction(_y - _op.Apply(x), rho, x);
+            return scope.MoveToOuter(solution.to(x0.dtype));
+        }
+
+        // Cᴴ(CCᴴ + ρ)⁻¹ on a measurement-space residual, back in image space.
+        private Tensor Correction(Tensor residual, double rho, Tensor like)
+        {
+            var spectrum = fft.fftn(Extend(residual), dim: [-2, -1]) / (_aliasedPower + rho);
+            var correction = fft.ifftn(_spectrum.conj() * spectrum.repeat(1, 1, _factor, _factor), dim: [-2, -1]).real;
+            return correction[.., .., ..(int)like.shape[2], ..(int)like.shape[3]];
+        }
+
+        // Where C models A only away from the borders (an asymmetric blur kernel), one step x̂₀ + G(y − A·x̂₀) amplifies
+        // the border part of A − C by up to 1/(2√ρ); the minimiser of ‖y − A·x‖² + ρ‖x − x̂₀‖² is found instead by
+        // conjugate gradients on (AᵀA + ρ)x = Aᵀy + ρx̂₀ preconditioned with (CᴴC + ρ)⁻¹ (whose first step is that one),
+        // from x̂₀: each iterate lowers the objective, so none can blow up.
+        private Tensor ConjugateGradient(Tensor x0, double rho)
+        {
+            Tensor Normal(Tensor v) => Adjoint(_op.Apply(v), v) + rho * v;
+            Tensor Precondition(Tensor r) => fft.ifftn(fft.fftn(r, dim: [-2, -1]) / (_aliasedPower + rho), dim: [-2, -1]).real;
+            var x = x0;
+            var r = Adjoint(_y - _op.Apply(x), x);
+            var z = Precondition(r);
+            var p = z;
+            var rz = (r * z).sum().item<double>();
+            var start = rz;
+            for (var k = 0; k < MaxIterations && rz > Tolerance * Tolerance * start; k++)
+            {
+                using var iteration = NewDisposeScope(); // 500 iterations' temporaries would otherwise live until the step ends
+                var q = Normal(p);
+                var alpha = rz / (p * q).sum().item<double>();
+                var xNext = x + alpha * p;
+                var rNext = r - alpha * q;
+                var zNext = Precondition(rNext);
+                var next = (rNext * zNext).sum().item<double>();
+                var pNext = zNext + next / rz * p;
+                iteration.MoveToOuter(xNext, rNext, pNext);
+                if (!ReferenceEquals(x, x0)) x.Dispose();
+                r.Dispose();
+                p.Dispose();
+                (x, r, p, rz) = (xNext, rNext, pNext, next);
+            }
+            return x;
+        }
+
+        // Aᵀv at x's shape, through autograd (A is linear).
+        private Tensor Adjoint(Tensor v, Tensor like)
+        {
+            using var grad = enable_grad();
+            var input = zeros_like(like).requires_grad_(true);
+            return autograd.grad([_op.Apply(input)], [input], [v])[0].detach();
         }
 
         protected override void Dispose(bool disposing)
