@@ -110,9 +110,12 @@ public sealed class ReportBuilder(ReportOptions? options = null)
         columns.AddRange(table.Methods);
         // The caption names the rows and any empty cell, so a reader (or a test) knows what the picture holds.
         var empty = rows.Sum(r => r.Item2.Count(c => c is null));
+        // The worker stores the ground truth and measurement PNGs only when the spec's save.measurements is on.
+        var unstored = rows.All(r => r.Item2[0] is null && r.Item2[1] is null)
+            ? " No ground truth or measurement image was stored (the job ran with save.measurements: false)." : "";
         return new ReportFigure($"grid-{Slug(task)}.png", $"{task}: restorations",
             "Rows: images (first run with a stored restoration); columns: ground truth, measurement y, then each method's restoration. " +
-            $"Images: {string.Join(", ", rows.Select(r => r.Item1))}; empty cells: {(empty == 0 ? "none" : empty.ToString(System.Globalization.CultureInfo.InvariantCulture))}.",
+            $"Images: {string.Join(", ", rows.Select(r => r.Item1))}; empty cells: {(empty == 0 ? "none" : empty.ToString(System.Globalization.CultureInfo.InvariantCulture))}." + unstored,
             ImageGridComposer.Compose(columns, rows, _options.CellSize));
     }
 

@@ -131,6 +131,25 @@ public class ReportBuilderTests
         Assert.Contains("warmup: [1, 5]", html);
     }
 
+    /// <summary>A sweep job that stored its clean and measurement PNGs (save.measurements on) fills the grid's first two
+    /// columns; one that did not says why they are empty rather than leaving bare cells.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void TheGridSaysWhetherGroundTruthAndMeasurementWereStored(bool stored)
+    {
+        var job = new StoredJob(StoredJob.NewTempDir());
+        foreach (var (key, method) in new[] { ("spgd-n5-b0.95-adm", Spgd), ("diffpir", "DiffPIR") })
+        {
+            var stem = job.AddItem(key, method, "gaussian_blur", "00000", 0, 20, 0.5, null, 20);
+            if (stored) job.AddPngs(stem, SKColors.Red);
+            else File.WriteAllBytes(stem + ".png", StoredJob.Png(32, 32, SKColors.Red));
+        }
+        var grid = Assert.Single(new ReportBuilder(new ReportOptions { CellSize = 64, Plots = false }).Build(JobResultsReader.Read(job.Folder)).Figures);
+        Assert.Contains(stored ? "empty cells: none." : "empty cells: 2.", grid.Caption);
+        Assert.Equal(!stored, grid.Caption.Contains("save.measurements: false", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void FiguresAreAGridPerTaskAndStepPlots()
     {

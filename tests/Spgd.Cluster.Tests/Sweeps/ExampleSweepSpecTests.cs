@@ -30,6 +30,17 @@ public class ExampleSweepSpecTests
         Assert.Equal(labels, JobSpecMapper.ToDefinition(spec, Path.GetDirectoryName(path)).Grid!.Select(p => p.Label));
     }
 
+    /// <summary>Every example spec stores the ground truth and measurement beside each restoration, so its report's image
+    /// grid has them (table1-ffhq-cpu.yaml had save.measurements off: its grids showed empty first columns).</summary>
+    [Fact]
+    public void ExampleSpecsStoreWhatTheReportGridShows()
+    {
+        var folder = Path.Combine(TestPaths.RepoRoot, "examples", "specs");
+        var files = Directory.GetFiles(folder, "*.yaml").Order(StringComparer.Ordinal).ToList();
+        Assert.Contains(files, f => f.EndsWith("table1-ffhq-cpu.yaml", StringComparison.Ordinal));
+        Assert.All(files, f => Assert.True(JobSpecMapper.ToDefinition(JobSpecLoader.Load(f), folder).Save.Measurements, Path.GetFileName(f)));
+    }
+
     [Fact]
     public void Table1_takes_the_protocol_with_each_tasks_table5_learning_rate()
     {
