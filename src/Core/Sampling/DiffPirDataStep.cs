@@ -9,7 +9,8 @@ namespace Spgd.Core.Sampling;
 /// <see cref="DiffPirSampler"/>): inpainting in closed form; deblurring and super-resolution by the FFT closed forms of
 /// the official scripts (<c>utils_sisr.data_solution</c>: the blur taken as circular, and for super-resolution Zhang et
 /// al.'s s-fold solution for y = (k ⊛ x)↓s, the scripts' default <c>sr_mode = 'blur'</c>), in a form that is exact for
-/// this project's operators and at any ρ (see <see cref="Circulant"/>).
+/// this project's mirroring operators at any ρ, and for an asymmetric blur kernel by conjugate gradients (see
+/// <see cref="Circulant"/>).
 /// </summary>
 public abstract class DiffPirDataStep : IDisposable
 {

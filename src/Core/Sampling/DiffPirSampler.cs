@@ -13,10 +13,9 @@ namespace Spgd.Core.Sampling;
 /// <list type="number">
 /// <item>x̂₀ = clip(D(x_t/√ᾱ_t, σ_t), −1, 1);</item>
 /// <item>data step (not at the last step): x̂₀ ← argmin_x ‖y − A(x)‖² + ρ_t‖x − x̂₀‖², in closed form for inpainting
-/// ((m·y + ρx̂₀)/(m + ρ)), by FFT for deblurring (the kernel taken as circular, on [0, 1] images), and for
-/// super-resolution the paper's FFT closed form for y = (k ⊛ x)↓s with k the Resizer's filter (the scripts' default
-/// <c>sr_mode = 'blur'</c>); the FFT steps take their residual with the measurement's own operator
-/// (<see cref="DiffPirDataStep"/>);</item>
+/// ((m·y + ρx̂₀)/(m + ρ)), by FFT for deblurring, and for super-resolution the paper's FFT closed form for
+/// y = (k ⊛ x)↓s with k the Resizer's filter (the scripts' default <c>sr_mode = 'blur'</c>), both made exact for this
+/// project's operators (<see cref="DiffPirDataStep"/>);</item>
 /// <item>x_{t′} = √ᾱ_{t′}·x̂₀ + √(1−ζ)·(√(1−ᾱ_{t′} − σ_η²)·ε̂ + σ_η·n₁) + √ζ·√(1−ᾱ_{t′})·n₂ with
 /// ε̂ = (x_t − √ᾱ_t·x̂₀)/√(1−ᾱ_t), σ_η = η·√(1−ᾱ_{t′})/√(1−ᾱ_t)·√β_t (not at the last step).</item>
 /// </list>
@@ -28,9 +27,10 @@ namespace Spgd.Core.Sampling;
 /// </summary>
 /// <remarks>
 /// The official scripts measure with a circular blur (<c>mode='wrap'</c>, "important for analytical solution") and
-/// solve with its FFT; this project's blur pads by reflection and its Resizer mirrors, so the FFT steps use the circulant
-/// model only as the preconditioner of an exact step (<see cref="DiffPirDataStep"/>). Phase retrieval and HDR have no data step here and are
-/// refused. S network evaluations; no gradients. x_start supplies shape and device only.
+/// solve with its FFT; this project's blur pads by reflection and its Resizer mirrors, so the FFT steps work on the
+/// mirrored extension, where those operators are exactly circulant, and an asymmetric (motion) kernel's step is solved
+/// by conjugate gradients (<see cref="DiffPirDataStep"/>). Phase retrieval and HDR have no data step here and are
+/// refused. S network evaluations; no gradients through the network. x_start supplies shape and device only.
 /// </remarks>
 public sealed class DiffPirSampler : IPosteriorSampler
 {
