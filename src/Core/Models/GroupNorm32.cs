@@ -8,6 +8,10 @@ namespace Spgd.Core.Models;
 /// <summary>GroupNorm with 32 groups and eps 1e-5, computed in at least float32 (as guided-diffusion's
 /// <c>normalization</c>), so reduced-precision activations are normalised without overflow; a float64 network (the
 /// tests' reference) normalises in float64.</summary>
+/// <remarks>bf16 on a CPU goes to libtorch's mixed-type kernel (bf16 input, float32 affine parameters): it accumulates
+/// the statistics and normalises in float32 and rounds only the output, which is the arithmetic of widening to float32
+/// and back, in one pass over memory instead of three, and a backward without the two conversions. Elsewhere (fp16,
+/// GPUs) the input is widened explicitly, as guided-diffusion does.</remarks>
 internal sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
 {
     private const int Groups = 32;
@@ -27,6 +31,7 @@ internal sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         if (x.dtype is ScalarType.Float32 or ScalarType.Float64) return F.group_norm(x, Groups, weight, bias, Eps);
+        if (x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU) return F.group_norm(x, Groups, weight, bias, Eps);
         using var wide = x.to(ScalarType.Float32);
         using var normed = F.group_norm(wide, Groups, weight, bias, Eps);
         return normed.to(x.dtype);
