@@ -43,4 +43,22 @@ public sealed class CancellationFanOutTests
         ledger.Cancel();
         Assert.Empty(ledger.InFlightAttempts());
     }
+
+    [Fact]
+    public void A_lease_taken_back_by_a_heartbeat_has_no_holder_so_the_cancel_reaches_every_silo()
+    {
+        var policy = LedgerPolicy.From(new JobOptions());
+        var ledger = new ItemLedger(new byte[1], new byte[1], policy);
+        var (index, attempt) = ledger.Dispatch(DateTime.UnixEpoch, 1)[0];
+        ledger.Placed(index, attempt, "a");
+        var late = DateTime.UnixEpoch + policy.LeaseTimeout + TimeSpan.FromSeconds(1);
+        Assert.Single(ledger.ExpireLeases(late)); // the worker went quiet: the item waits for a retry
+        Assert.True(ledger.Heartbeat(index, attempt, late, out var takenBack)); // ...but it was alive: taken back
+        Assert.True(takenBack);
+
+        Assert.Equal([(index, attempt, (string?)null)], ledger.InFlightAttempts());
+        var targets = CancellationFanOut.Targets(ledger.InFlightAttempts(), ["a", "b"]);
+        Assert.Equal([(index, attempt)], targets["a"]);
+        Assert.Equal([(index, attempt)], targets["b"]);
+    }
 }
