@@ -4,7 +4,8 @@ using Spgd.Contracts.Jobs;
 
 namespace Spgd.Client.Commands;
 
-/// <summary><c>spgd cancel JOB</c>: ends a job as cancelled: its unfinished items are recorded cancelled, and running ones stop at their workers' next heartbeat.</summary>
+/// <summary><c>spgd cancel JOB</c>: ends a job as cancelled: its unfinished items are recorded cancelled, and the job tells the
+/// silos running its items to stop them before their next network evaluation (failing that, they stop at their next heartbeat).</summary>
 public static class CancelCommand
 {
     /// <summary>Builds the command.</summary>

@@ -96,8 +96,8 @@ public static class RunCommand
         else
             builder.Logging.AddConsole(o => { o.LogToStandardErrorThreshold = LogLevel.None; o.FormatterName = OneLineLogFormatter.FormatterName; })
                 .AddConsoleFormatter<OneLineLogFormatter, ConsoleFormatterOptions>();
-        // Workers learn that their job was cancelled from its heartbeat answer: in one process, heartbeats are cheap, so an
-        // interrupt reaches a running item within a second (then within one network evaluation).
+        // A cancelled job tells its workers at once; their heartbeat answer is the fallback. In one process heartbeats are
+        // cheap, so even the fallback reaches a running item within a second (then within one network evaluation).
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Spgd:Device:HeartbeatInterval"] = "00:00:01" });
         builder.Configuration.AddEnvironmentVariables(); // Spgd__Jobs__*, Spgd__Device__* tune the silo as any other (docs/cluster.md)
         builder.AddSpgdSilo(settings);
@@ -150,7 +150,7 @@ public static class RunCommand
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
                 // Cancelling stops dispatch, marks the unfinished items cancelled (a rerun resumes them) and writes the partial
-                // reports; running items stop at their next heartbeat, and the silo's stop waits for them.
+                // reports; running items stop before their next network evaluation, and the silo's stop waits for them.
                 await job.CancelAsync();
                 var kept = await job.GetStatusAsync();
                 await host.StopAsync(CancellationToken.None);

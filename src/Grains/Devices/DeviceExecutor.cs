@@ -355,6 +355,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         var items = run.Items;
         _runs[run] = 0;
         foreach (var item in items) _runningBatches[(item.JobId, item.Index, item.Attempt)] = run;
+        // Told "unwanted" between the slot taking the items and the line above: stop before the first evaluation.
+        run.CancelIfNoneWanted(_unwanted);
         var activities = items.Select(StartItemActivity).ToArray();
         try
         {
@@ -597,6 +599,25 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
         }
     }
 
+    /// <summary>
+    /// The job no longer wants these attempts (it was cancelled, or the item finished elsewhere): queued ones are skipped
+    /// when their turn comes, and a running one stops before its next network evaluation (a batch once none of its items
+    /// is wanted). Told by the job when it cancels (<see cref="SiloDeviceGrain"/>), or by its answer to a heartbeat.
+    /// Returns how many of the attempts this device held.
+    /// </summary>
+    public int Unwanted(string jobId, IEnumerable<(int Index, int Attempt)> attempts)
+    {
+        var held = 0;
+        foreach (var (index, attempt) in attempts)
+        {
+            if (!_held.TryGetValue((jobId, index), out var current) || current != attempt) continue;
+            held++;
+            _unwanted[(jobId, index, attempt)] = true;
+            if (_runningBatches.TryGetValue((jobId, index, attempt), out var batch)) batch.CancelIfNoneWanted(_unwanted);
+        }
+        return held;
+    }
+
     private async Task HeartbeatLoopAsync()
     {
         while (await DelayAsync(_options.HeartbeatInterval))
@@ -608,14 +629,8 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                     var held = job.ToArray();
                     var unwanted = await _grains.GetGrain<IJobGrain>(job.Key).HeartbeatAsync(
                         held.Select(kv => kv.Key.Index).ToArray(), held.Select(kv => kv.Value).ToArray());
-                    // Queued items the job no longer needs (cancelled, finished elsewhere) are skipped when their turn comes.
-                    foreach (var index in unwanted)
-                    {
-                        if (!_held.TryGetValue((job.Key, index), out var attempt)) continue;
-                        _unwanted[(job.Key, index, attempt)] = true;
-                        // Running already (a cancelled job, an item finished elsewhere): stop it between network evaluations.
-                        if (_runningBatches.TryGetValue((job.Key, index, attempt), out var batch)) batch.CancelIfNoneWanted(_unwanted);
-                    }
+                    var sent = held.ToDictionary(kv => kv.Key.Index, kv => kv.Value);
+                    Unwanted(job.Key, unwanted.Where(sent.ContainsKey).Select(i => (i, sent[i])));
                 }
                 catch (Exception e) when (!_stop.IsCancellationRequested)
                 {

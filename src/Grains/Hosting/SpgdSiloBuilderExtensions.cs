@@ -30,6 +30,7 @@ public static class SpgdSiloBuilderExtensions
         builder.UseSiloMetadata(device.HasDevice ? SiloDeviceMetadata.For(device.Device!, device.ItemSlots) : new Dictionary<string, string>());
         builder.AddPlacementDirector<DevicePlacementStrategy, DevicePlacementDirector>();
         builder.AddPlacementDirector<ControlPlanePlacementStrategy, ControlPlanePlacementDirector>();
+        builder.AddPlacementDirector<SiloBoundPlacementStrategy, SiloBoundPlacementDirector>();
 
         var services = builder.Services;
         services.AddSingleton(Options.Create(device));

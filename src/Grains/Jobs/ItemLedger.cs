@@ -254,7 +254,13 @@ public sealed class ItemLedger
     /// <summary>The silos holding items now (for noticing lost ones).</summary>
     public IReadOnlySet<string> Holders() => _leases.Values.Select(l => l.Holder).OfType<string>().ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>Cancel: every item that has not ended is cancelled. Returns how many were in flight (their workers learn by heartbeat).</summary>
+    /// <summary>The attempts in flight, each with the silo holding it when known (null after a restore or a lease taken
+    /// back by a heartbeat): a job that cancels tells those silos to stop them.</summary>
+    public IReadOnlyList<(int Index, int Attempt, string? Holder)> InFlightAttempts() =>
+        _leases.Select(kv => (kv.Key, kv.Value.Attempt, kv.Value.Holder)).ToList();
+
+    /// <summary>Cancel: every item that has not ended is cancelled. Returns how many were in flight (their workers are told
+    /// by <see cref="CancellationFanOut"/>, or else learn at their next heartbeat).</summary>
     public int Cancel()
     {
         var inFlight = _leases.Count;

@@ -192,12 +192,13 @@ internal sealed class JobGrain(
     public async Task CancelAsync()
     {
         if (S.State != JobState.Running) return;
+        new CancellationFanOut(GrainFactory, membership, logger).Send(JobId, _ledger.InFlightAttempts()); // not awaited, before the write: storage cannot delay it
         var inFlight = _ledger.Cancel();
         (S.State, S.FinishedAt, _dirty) = (JobState.Cancelled, DateTimeOffset.UtcNow, true); // dirty: a failed write is retried by the next status call
         await FlushAsync();
         Clock.Stop();
         await ResumeReminder.TryUnregisterAsync(this, logger);
-        logger.LogInformation("Job {Job} cancelled with {InFlight} items in flight (their workers stop at their next heartbeat)", JobId, inFlight);
+        logger.LogInformation("Job {Job} cancelled with {InFlight} items in flight (their silos were told to stop them)", JobId, inFlight);
         try { await Reports.WritePartialAsync(_ledger, Items); _dirty = true; } // reconciliation may correct a declared failure
         catch (Exception e) { logger.LogWarning(e, "Job {Job}: writing the partial reports of a cancelled job failed", JobId); }
     }

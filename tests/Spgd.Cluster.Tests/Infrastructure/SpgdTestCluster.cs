@@ -16,7 +16,8 @@ namespace Spgd.Cluster.Tests.Infrastructure;
 /// <summary>
 /// An in-process cluster whose silos (named <c>Silo_0</c>, <c>Silo_1</c>, ...) get the given devices
 /// (null: no device), sharing one folder blob store (results and grain state, so state outlives a killed
-/// silo) and an execution log, with short leases and fast failure detection so fault tests finish in seconds.
+/// silo) and an execution log, with short leases, fast failure detection and (unless <c>heartbeat</c> says otherwise)
+/// half-second heartbeats, so fault tests finish in seconds.
 /// </summary>
 internal sealed class SpgdTestCluster : IAsyncDisposable
 {
@@ -28,7 +29,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
 
     public static async Task<SpgdTestCluster> StartAsync(IReadOnlyList<DeviceOptions?> devices,
         Func<DeviceOptions, IServiceProvider, IWorkItemRunner>? runner = null, Action<ISiloBuilder>? configure = null,
-        Action<JobOptions>? jobOptions = null)
+        Action<JobOptions>? jobOptions = null, TimeSpan? heartbeat = null)
     {
         var store = new TestStore(TestPaths.NewTempDir("spgd-cluster"));
         var log = new ExecutionLog();
@@ -37,7 +38,7 @@ internal sealed class SpgdTestCluster : IAsyncDisposable
         {
             var index = int.Parse(options.SiloName.Split('_')[1]);
             var device = devices[index] ?? new DeviceOptions();
-            device.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+            device.HeartbeatInterval = heartbeat ?? TimeSpan.FromMilliseconds(500);
             device.PublishInterval = TimeSpan.FromMilliseconds(500);
             silo.Services.AddSingleton<IBlobStore>(store.Blobs);
             silo.AddBlobGrainStorage(SpgdStorage.GrainStorageName, _ => store.GrainStateBlobs);
