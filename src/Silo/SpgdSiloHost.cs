@@ -36,6 +36,7 @@ public static class SpgdSiloHost
             MaxBatchSize = settings.MaxBatchSize,
             BatchLinger = settings.BatchLinger,
             SimulatedServiceTime = settings.SimulatedServiceTime,
+            SimulatedUninterruptible = settings.SimulatedUninterruptible,
             DrainTimeout = drain.DeviceDrain,
         };
 

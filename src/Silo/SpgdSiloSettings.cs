@@ -31,6 +31,9 @@ public sealed class SpgdSiloSettings
     /// <summary>Simulated device: each item holds a slot this long and computes nothing.</summary>
     public TimeSpan? SimulatedServiceTime { get; set; }
 
+    /// <summary>The simulated device ignores cancellation (see <c>DeviceOptions.SimulatedUninterruptible</c>).</summary>
+    public bool SimulatedUninterruptible { get; set; }
+
     /// <summary>Orleans cluster id.</summary>
     public string ClusterId { get; set; } = "spgd";
 

@@ -33,6 +33,7 @@ public static class RunCommand
         var slots = CliOptions.Integer("--slots", $"Concurrent items on the CPU, at most its {Environment.ProcessorCount} cores", 1, Environment.ProcessorCount, defaultValue: 1);
         var simulate = CliOptions.OptionalInteger("--simulate-ms", "Simulated device (orchestration check): each item holds a slot this many milliseconds", 0, 3_600_000);
         simulate.Hidden = true;
+        var uninterruptible = new Option<bool>("--simulate-uninterruptible") { Description = "The simulated device ignores cancellation (interrupt checks)", Hidden = true };
         var specFile = CliOptions.SpecFile();
         var id = new Option<string?>("--id") { Description = "Job id (default: the spec's job_id, else run-<UTC time>); running an id again resumes it" };
         var replace = new Option<bool>("--replace") { Description = "Start the job id afresh although its stored spec or data differ (the old results are moved to jobs/<id>.replaced-<UTC time>/)" };
@@ -43,6 +44,7 @@ public static class RunCommand
         command.Options.Add(outDir);
         command.Options.Add(slots);
         command.Options.Add(simulate);
+        command.Options.Add(uninterruptible);
         command.SetAction((parse, _) =>
         {
             var definition = flags.ToDefinition(parse);
@@ -58,7 +60,7 @@ public static class RunCommand
             var jobId = parse.GetValue(id) ?? specId ?? $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}";
             JobIds.ThrowIfInvalid(jobId); // before a silo starts or a folder is made
             return RunAsync(definition, jobId, Path.GetFullPath(parse.GetValue(outDir)!), parse.GetValue(slots),
-                parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null, parse.GetValue(replace));
+                parse.GetValue(simulate) is { } ms ? TimeSpan.FromMilliseconds(ms) : null, parse.GetValue(uninterruptible), parse.GetValue(replace));
         });
         return CliApp.HandlesOwnInterrupts(command);
     }
@@ -73,7 +75,7 @@ public static class RunCommand
             if (Path.IsPathRooted(file) && Path.GetDirectoryName(file) is { Length: > 0 } dir) yield return dir;
     }
 
-    private static async Task<int> RunAsync(JobDefinition definition, string jobId, string outDir, int slots, TimeSpan? simulated, bool replace)
+    private static async Task<int> RunAsync(JobDefinition definition, string jobId, string outDir, int slots, TimeSpan? simulated, bool uninterruptible, bool replace)
     {
         using var interrupts = Interrupts.Listen();
         interrupts.StoppingNote = "stopping: the job's queued and running items are cancelled, finished ones are kept (interrupt again to exit at once)";
@@ -82,7 +84,7 @@ public static class RunCommand
         var settings = new SpgdSiloSettings
         {
             Clustering = "localhost", Storage = outDir, Device = simulated is null ? "cpu" : "sim", Slots = slots,
-            SimulatedServiceTime = simulated,
+            SimulatedServiceTime = simulated, SimulatedUninterruptible = uninterruptible,
             SiloPort = FreePort.Next(), GatewayPort = FreePort.Next(),
             // This silo serves this one job: its roots are the folders the job itself names on this machine.
             DataRoots = string.Join(Path.PathSeparator, JobFolders(definition).Append(outDir).Append(Directory.GetCurrentDirectory())),

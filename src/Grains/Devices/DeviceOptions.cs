@@ -32,6 +32,9 @@ public sealed class DeviceOptions
     /// </summary>
     public TimeSpan? SimulatedServiceTime { get; set; }
 
+    /// <summary>The simulated device ignores cancellation (a device stuck in a native call; interrupt tests).</summary>
+    public bool SimulatedUninterruptible { get; set; }
+
     /// <summary>How often held items' leases are renewed with their jobs.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -46,7 +46,7 @@ public static class SpgdSiloBuilderExtensions
         services.TryAddSingleton(_ => new BlobImageCache(Path.Combine(Path.GetTempPath(), "spgd-data-cache"), BlobImageCache.DefaultMaxBytes));
         services.TryAddSingleton<BlobImageReader>();
         if (device.SimulatedServiceTime is { } serviceTime)
-            services.TryAddSingleton<IWorkItemRunner>(new SimulatedWorkItemRunner(serviceTime));
+            services.TryAddSingleton<IWorkItemRunner>(new SimulatedWorkItemRunner(serviceTime, !device.SimulatedUninterruptible));
         return builder;
     }
 }

@@ -77,15 +77,15 @@ internal sealed class SpgdChild : IDisposable
         _process.WaitForExit(); // drains the redirected streams
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds (polled every <paramref name="poll"/>, default 100 ms), failing when the process ends first.</summary>
-    public void WaitUntil(Func<bool> condition, string what, TimeSpan hangGuard, TimeSpan? poll = null)
+    /// <summary>Waits until <paramref name="condition"/> holds (polled), failing when the process ends first.</summary>
+    public void WaitUntil(Func<bool> condition, string what, TimeSpan hangGuard)
     {
         var deadline = DateTime.UtcNow + hangGuard;
         while (!condition())
         {
             if (_process.HasExited) Assert.Fail($"spgd exited before {what}:\n{this}");
             if (DateTime.UtcNow > deadline) Assert.Fail($"no {what} within {hangGuard}:\n{this}");
-            Thread.Sleep(poll ?? TimeSpan.FromMilliseconds(100));
+            Thread.Sleep(100);
         }
     }
 
