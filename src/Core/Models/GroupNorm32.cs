@@ -28,12 +28,32 @@ internal sealed class GroupNorm32 : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Normalize(x, Groups, weight, bias);
+
+    /// <summary>
+    /// <c>forward(x)·(1 + scale) + shift</c> for per-image, per-channel <paramref name="scale"/> and <paramref name="shift"/>
+    /// [N, C, 1, 1] (a residual block's scale-shift norm), as ONE GroupNorm: image n's channels become channels of a
+    /// single image with n's groups, and the modulation folds into per-(image, channel) affine terms, computed in float32.
+    /// One pass over the activations instead of three, and in reduced precision one rounding instead of three.
+    /// </summary>
+    public Tensor forward(Tensor x, Tensor scale, Tensor shift)
     {
-        if (x.dtype is ScalarType.Float32 or ScalarType.Float64) return F.group_norm(x, Groups, weight, bias, Eps);
-        if (x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU) return F.group_norm(x, Groups, weight, bias, Eps);
+        using var scope = NewDisposeScope();
+        long n = x.shape[0], c = x.shape[1];
+        var paramType = weight.dtype == ScalarType.Float64 || x.dtype == ScalarType.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        var gain = scale.reshape(n, c).to(paramType) + 1;
+        var foldedWeight = (weight.to(paramType).unsqueeze(0) * gain).reshape(n * c);
+        var foldedBias = (bias.to(paramType).unsqueeze(0) * gain + shift.reshape(n, c).to(paramType)).reshape(n * c);
+        var normed = Normalize(x.reshape(1, n * c, x.shape[2], x.shape[3]), n * Groups, foldedWeight, foldedBias);
+        return scope.MoveToOuter(normed.reshape(x.shape));
+    }
+
+    private static Tensor Normalize(Tensor x, long groups, Tensor gamma, Tensor beta)
+    {
+        if (x.dtype is ScalarType.Float32 or ScalarType.Float64) return F.group_norm(x, groups, gamma, beta, Eps);
+        if (x.dtype == ScalarType.BFloat16 && x.device_type == DeviceType.CPU) return F.group_norm(x, groups, gamma, beta, Eps);
         using var wide = x.to(ScalarType.Float32);
-        using var normed = F.group_norm(wide, Groups, weight, bias, Eps);
+        using var normed = F.group_norm(wide, groups, gamma, beta, Eps);
         return normed.to(x.dtype);
     }
 }

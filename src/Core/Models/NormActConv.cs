@@ -16,8 +16,7 @@ internal sealed record NormActConvLayers(GroupNorm32 Norm, Resampling Resampling
     public Tensor Activate(Tensor x, Tensor? scale, Tensor? shift)
     {
         using var scope = NewDisposeScope();
-        var h = Norm.forward(x);
-        if (scale is not null) h = h * (scale + 1) + shift!;
+        var h = scale is null ? Norm.forward(x) : Norm.forward(x, scale, shift!);
         h = Resample.Apply(F.silu(h), Resampling);
         return scope.MoveToOuter(h);
     }

@@ -81,7 +81,7 @@ internal sealed class ResBlock : nn.Module<Tensor, Tensor, Tensor>
         if (_scaleShift)
         {
             var scaleShift = embOut.chunk(2, 1);
-            h = out_layers[0].forward(h) * (scaleShift[0] + 1) + scaleShift[1];
+            h = ((GroupNorm32)out_layers[0]).forward(h, scaleShift[0], scaleShift[1]);
         }
         else
         {

@@ -48,6 +48,31 @@ public class GroupNorm32Tests
         AssertWithinOneRounding(gradient, expectedGradient);
     }
 
+    /// <summary>The scale-shift form folds the modulation into one GroupNorm over the batch's images as channels: in float64
+    /// it must equal GroupNorm, then ·(1 + scale) + shift, image by image (different scales per image catch a fold that
+    /// mixed images or channels up).</summary>
+    [Fact]
+    public void ScaleShiftFoldEqualsNormThenModulation()
+    {
+        using var scope = NewDisposeScope();
+        using var generator = new Generator(5);
+        const int channels = 64;
+        var norm = new GroupNorm32(channels, CPU);
+        norm.to(ScalarType.Float64);
+        using (no_grad())
+        {
+            norm.named_parameters().First(p => p.name == "weight").parameter.copy_(rand(channels, generator: generator) + 0.5);
+            norm.named_parameters().First(p => p.name == "bias").parameter.copy_(randn(channels, generator: generator));
+        }
+        var x = randn(3, channels, 8, 8, generator: generator, dtype: ScalarType.Float64) * 2 + 1;
+        var scale = randn(3, channels, 1, 1, generator: generator, dtype: ScalarType.Float64);
+        var shift = randn(3, channels, 1, 1, generator: generator, dtype: ScalarType.Float64);
+        var folded = norm.forward(x, scale, shift);
+        var expected = norm.forward(x) * (scale + 1) + shift;
+        double error = ((folded - expected).norm() / expected.norm()).item<double>();
+        Assert.True(error < 1e-13, $"folded scale-shift GroupNorm differs from norm-then-modulate by {error:E2}");
+    }
+
     private static void AssertWithinOneRounding(Tensor actual, Tensor expected)
     {
         var a = actual.to(ScalarType.Float32);
