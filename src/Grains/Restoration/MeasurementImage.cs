@@ -29,17 +29,18 @@ public static class MeasurementImage
         return (measurement.dim() == 3 ? up.squeeze(0) : up).clamp(-1, 1);
     }
 
-    // A Fourier magnitude as a picture: log-compressed, each image scaled to the full range.
+    // A Fourier magnitude as a picture: log-compressed, resized to the image's size, then each image scaled to the full
+    // range (scaling before a nearest resize could drop the extreme pixels, so the picture would not span it).
     private static Tensor Spectrum(Tensor measurement, Tensor clean)
     {
         var batch = measurement.dim() == 3 ? measurement.unsqueeze(0) : measurement;
         var log = torch.log1p(batch.abs());
         if (log.shape[1] != clean.shape[^3]) log = log.mean([1L], keepdim: true).expand(-1, clean.shape[^3], -1, -1);
-        var flat = log.flatten(1);
+        var sized = nn.functional.interpolate(log, size: [clean.shape[^2], clean.shape[^1]], mode: InterpolationMode.Nearest);
+        var flat = sized.flatten(1);
         var lo = flat.min(1).values.reshape(-1, 1, 1, 1);
         var hi = flat.max(1).values.reshape(-1, 1, 1, 1);
-        var scaled = (log - lo) / (hi - lo).clamp_min(1e-12) * 2 - 1;
-        var sized = nn.functional.interpolate(scaled, size: [clean.shape[^2], clean.shape[^1]], mode: InterpolationMode.Nearest);
-        return (measurement.dim() == 3 ? sized.squeeze(0) : sized).clamp(-1, 1);
+        var scaled = (sized - lo) / (hi - lo).clamp_min(1e-12) * 2 - 1;
+        return (measurement.dim() == 3 ? scaled.squeeze(0) : scaled).clamp(-1, 1);
     }
 }

@@ -13,15 +13,10 @@ public sealed class CancelCommandTests
     [Fact]
     public async Task Spgd_cancel_prints_the_cancelled_job_and_the_compute_silo_stops_its_running_item_without_waiting_for_a_heartbeat()
     {
-        const string redisServer = "/usr/bin/redis-server";
-        Assert.True(File.Exists(redisServer) || File.Exists("/usr/local/bin/redis-server"), "redis-server is not installed (test.sh installs it)");
         var dir = TestPaths.NewTempDir("spgd-cancel");
-        var redisPort = SpgdProcess.FreePort();
-        var clustering = $"redis://127.0.0.1:{redisPort}";
         var storage = Path.Combine(dir, "store");
-        await using var redis = SpgdProcess.Start(File.Exists(redisServer) ? redisServer : "/usr/local/bin/redis-server",
-            ["--port", redisPort.ToString(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"], dir);
-        await redis.WaitForOutputAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+        var (redisProcess, clustering) = await RedisServer.StartAsync(dir);
+        await using var redis = redisProcess;
 
         // Heartbeats ten minutes apart and leases longer than the test: only the job's own call can reach the running item.
         var slow = new Dictionary<string, string> { ["Spgd__Device__HeartbeatInterval"] = "00:10:00", ["Spgd__Jobs__LeaseTimeout"] = "00:20:00" };

@@ -11,15 +11,10 @@ public sealed class RedisClusterTests
     [Fact]
     public async Task Silos_on_redis_run_a_submitted_job_and_the_client_loads_no_torch()
     {
-        const string redisServer = "/usr/bin/redis-server";
-        Assert.True(File.Exists(redisServer) || File.Exists("/usr/local/bin/redis-server"), "redis-server is not installed (test.sh installs it)");
         var dir = TestPaths.NewTempDir("spgd-redis");
-        var redisPort = SpgdProcess.FreePort();
-        var clustering = $"redis://127.0.0.1:{redisPort}";
         var storage = Path.Combine(dir, "store");
-        await using var redis = SpgdProcess.Start(File.Exists(redisServer) ? redisServer : "/usr/local/bin/redis-server",
-            ["--port", redisPort.ToString(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"], dir);
-        await redis.WaitForOutputAsync("Ready to accept connections", TimeSpan.FromSeconds(30));
+        var (redisProcess, clustering) = await RedisServer.StartAsync(dir);
+        await using var redis = redisProcess;
 
         await using var control = SpgdProcess.StartSpgd(dir, null, "silo", "--clustering", clustering, "--storage", storage,
             "--silo-port", SpgdProcess.FreePort().ToString(), "--gateway-port", SpgdProcess.FreePort().ToString());
