@@ -33,8 +33,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Workers renew the leases of the items they hold (queued or running).</summary>
     /// <param name="indices">Item indices.</param>
     /// <param name="attempts">Attempt of each index, same order.</param>
+    /// <param name="holder">The worker's silo (<c>SiloAddress.ToParsableString()</c>): a lease taken back keeps its holder, so a
+    /// cancel still reaches that silo alone.</param>
     /// <returns>The indices among them that the job no longer needs (finished, superseded or job ended): drop them.</returns>
-    Task<int[]> HeartbeatAsync(int[] indices, int[] attempts);
+    Task<int[]> HeartbeatAsync(int[] indices, int[] attempts, string holder);
 
     /// <summary>
     /// A worker that is shutting down gracefully hands back an item it accepted but never started; the

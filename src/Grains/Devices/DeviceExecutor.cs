@@ -628,7 +628,7 @@ public sealed class DeviceExecutor : ILifecycleParticipant<ISiloLifecycle>, IDev
                 {
                     var held = job.ToArray();
                     var unwanted = await _grains.GetGrain<IJobGrain>(job.Key).HeartbeatAsync(
-                        held.Select(kv => kv.Key.Index).ToArray(), held.Select(kv => kv.Value).ToArray());
+                        held.Select(kv => kv.Key.Index).ToArray(), held.Select(kv => kv.Value).ToArray(), _siloKey);
                     var sent = held.ToDictionary(kv => kv.Key.Index, kv => kv.Value);
                     Unwanted(job.Key, unwanted.Where(sent.ContainsKey).Select(i => (i, sent[i])));
                 }

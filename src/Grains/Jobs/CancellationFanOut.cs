@@ -20,8 +20,8 @@ internal sealed class CancellationFanOut(IGrainFactory grains, IClusterMembershi
 
     /// <summary>
     /// Which silo is told which attempts: each attempt its holder; an attempt whose holder the ledger does not know (the job
-    /// was restored, or a heartbeat took a lapsed lease back) every active silo, since any of them may run it (the others
-    /// hold nothing of it, and ignore it).
+    /// was restored from storage, which keeps no holders, and no heartbeat has named one since) every active silo, since any
+    /// of them may run it (the others hold nothing of it, and ignore it).
     /// </summary>
     internal static IReadOnlyDictionary<string, List<(int Index, int Attempt)>> Targets(
         IEnumerable<(int Index, int Attempt, string? Holder)> inFlight, IEnumerable<string> activeSilos)

@@ -149,14 +149,14 @@ public sealed class ItemLedger
     }
 
     /// <summary>A worker's heartbeat for all its items at once: the items the job no longer wants from it (see
-    /// <see cref="Heartbeat"/>); <paramref name="changed"/> when any lapsed lease was taken back.</summary>
-    public int[] Heartbeats(int[] indices, int[] attempts, DateTime now, out bool changed)
+    /// <see cref="Heartbeat"/>); <paramref name="changed"/> when any lapsed lease was taken back (by <paramref name="holder"/>).</summary>
+    public int[] Heartbeats(int[] indices, int[] attempts, DateTime now, out bool changed, string? holder = null)
     {
         changed = false;
         var unwanted = new List<int>();
         for (var k = 0; k < indices.Length && k < attempts.Length; k++)
         {
-            if (!Heartbeat(indices[k], attempts[k], now, out var takenBack)) unwanted.Add(indices[k]);
+            if (!Heartbeat(indices[k], attempts[k], now, out var takenBack, holder)) unwanted.Add(indices[k]);
             changed |= takenBack;
         }
         return [.. unwanted];

@@ -175,10 +175,10 @@ internal sealed class JobGrain(
         await TryFinishAsync();
     }
 
-    public Task<int[]> HeartbeatAsync(int[] indices, int[] attempts)
+    public Task<int[]> HeartbeatAsync(int[] indices, int[] attempts, string holder)
     {
         if (S.State != JobState.Running) return Task.FromResult(indices);
-        var unwanted = _ledger.Heartbeats(indices, attempts, DateTime.UtcNow, out var changed);
+        var unwanted = _ledger.Heartbeats(indices, attempts, DateTime.UtcNow, out var changed, holder);
         _dirty |= changed;
         return Task.FromResult(unwanted);
     }

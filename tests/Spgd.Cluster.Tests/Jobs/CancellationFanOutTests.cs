@@ -45,7 +45,7 @@ public sealed class CancellationFanOutTests
     }
 
     [Fact]
-    public void A_lease_taken_back_by_a_heartbeat_has_no_holder_so_the_cancel_reaches_every_silo()
+    public void A_lease_taken_back_by_a_heartbeat_keeps_the_holder_the_heartbeat_names()
     {
         var policy = LedgerPolicy.From(new JobOptions());
         var ledger = new ItemLedger(new byte[1], new byte[1], policy);
@@ -53,12 +53,13 @@ public sealed class CancellationFanOutTests
         ledger.Placed(index, attempt, "a");
         var late = DateTime.UnixEpoch + policy.LeaseTimeout + TimeSpan.FromSeconds(1);
         Assert.Single(ledger.ExpireLeases(late)); // the worker went quiet: the item waits for a retry
-        Assert.True(ledger.Heartbeat(index, attempt, late, out var takenBack)); // ...but it was alive: taken back
+        var unwanted = ledger.Heartbeats([index], [attempt], late, out var takenBack, "a"); // ...but it was alive: taken back
+        Assert.Empty(unwanted);
         Assert.True(takenBack);
 
-        Assert.Equal([(index, attempt, (string?)null)], ledger.InFlightAttempts());
+        Assert.Equal([(index, attempt, (string?)"a")], ledger.InFlightAttempts());
         var targets = CancellationFanOut.Targets(ledger.InFlightAttempts(), ["a", "b"]);
         Assert.Equal([(index, attempt)], targets["a"]);
-        Assert.Equal([(index, attempt)], targets["b"]);
+        Assert.False(targets.ContainsKey("b")); // the cancel reaches the holder alone
     }
 }
