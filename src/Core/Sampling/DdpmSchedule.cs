@@ -69,4 +69,15 @@ public sealed class DdpmSchedule
         }
         return [.. steps];
     }
+
+    /// <summary>DDIM's uniform skip, as DDRM's and RED-Diff's code take it: 0, ⌊M/S⌋, 2⌊M/S⌋, … below M (ascending;
+    /// more than <paramref name="count"/> steps when S does not divide M).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">count not in 1 … M.</exception>
+    public int[] UniformSkip(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, Timesteps);
+        var skip = Timesteps / count;
+        return [.. Enumerable.Range(0, Timesteps).Where(t => t % skip == 0)];
+    }
 }

@@ -57,11 +57,7 @@ public sealed class RedDiffSampler : IPosteriorSampler
     public long NetworkEvaluations => Interlocked.Read(ref _networkEvaluations);
 
     /// <summary>The visited timesteps τ_1 &lt; … &lt; τ_S: 0, ⌊M/S⌋, 2⌊M/S⌋, … below M.</summary>
-    public int[] Timesteps()
-    {
-        var skip = Options.TrainingTimesteps / Options.Steps;
-        return [.. Enumerable.Range(0, Options.TrainingTimesteps).Where(t => t % skip == 0)];
-    }
+    public int[] Timesteps() => _schedule.UniformSkip(Options.Steps);
 
     /// <inheritdoc />
     /// <exception cref="NotSupportedException">The operator has no cheap exact SVD for the A⁺y initialisation.</exception>
