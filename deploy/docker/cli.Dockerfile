@@ -5,7 +5,8 @@ WORKDIR /src
 COPY . .
 RUN dotnet publish src/Client/Spgd.Client.csproj -c Release -o /app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0-noble
+# aspnet: the client references the silo host (spgd silo/run), whose probes Kestrel serves.
+FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble
 WORKDIR /app
 COPY --from=build /app .
 RUN ln -s /app/spgd /usr/local/bin/spgd

@@ -1,7 +1,9 @@
-using System.Net;
-using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Spgd.Grains.Devices;
 
 namespace Spgd.Silo;
@@ -10,38 +12,27 @@ namespace Spgd.Silo;
 /// HTTP probes for Kubernetes. <c>/health/ready</c>: 200 once the silo is started and its device (if any) answered its
 /// probe, 503 with the reason otherwise (device failure, starting, stopping). <c>/health/live</c>: 200 unless a run is stuck
 /// on the device past its deadline for longer than the stall bound (503 with the reason), which only a restart fixes.
+/// Served by a minimal Kestrel of its own on <c>port</c>, started and stopped with the silo's host.
 /// </summary>
 internal sealed class HealthEndpoint(int port, IServiceProvider services) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://*:{port}/health/");
-        listener.Start();
         var lifetime = services.GetRequiredService<IHostApplicationLifetime>();
         var executor = services.GetRequiredService<DeviceExecutor>();
-        using var _ = stoppingToken.Register(listener.Stop);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try { context = await listener.GetContextAsync(); }
-            catch (Exception) when (stoppingToken.IsCancellationRequested) { break; }
-
-            var path = context.Request.Url?.AbsolutePath.TrimEnd('/') ?? "";
-            var (status, reason) = path switch
-            {
-                "/health/live" => executor.StallReason is { } stall ? (503, stall) : (200, "live"),
-                "/health/ready" => Ready(lifetime, executor),
-                _ => (404, "not found"),
-            };
-            context.Response.StatusCode = status;
-            context.Response.ContentType = "text/plain; charset=utf-8";
-            var body = Encoding.UTF8.GetBytes(reason + "\n");
-            try { await context.Response.OutputStream.WriteAsync(body, stoppingToken); }
-            catch (Exception e) when (e is HttpListenerException or IOException or OperationCanceledException) { }
-            context.Response.Close();
-        }
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenAnyIP(port));
+        await using var app = builder.Build();
+        app.MapGet("/health/live", () => executor.StallReason is { } stall ? Answer(503, stall) : Answer(200, "live"));
+        app.MapGet("/health/ready", () => { var (status, reason) = Ready(lifetime, executor); return Answer(status, reason); });
+        await app.StartAsync(stoppingToken);
+        try { await Task.Delay(Timeout.Infinite, stoppingToken); }
+        catch (OperationCanceledException) { }
+        await app.StopAsync(CancellationToken.None);
     }
+
+    private static IResult Answer(int status, string reason) => Results.Text(reason + "\n", "text/plain; charset=utf-8", statusCode: status);
 
     private static (int, string) Ready(IHostApplicationLifetime lifetime, DeviceExecutor executor)
     {

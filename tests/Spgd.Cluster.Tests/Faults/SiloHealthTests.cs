@@ -48,6 +48,61 @@ public sealed class SiloHealthTests
         Assert.Null(await Get("/health/live")); // nothing answers for a dead silo
     }
 
+    /// <summary>Kubernetes probes the port from the pod's first second: the silo must come up while its probe port is hit
+    /// without pause. (Linux's managed HttpListener, used before, throws from Start when a connection races its bind,
+    /// dotnet/corefx#35191; that stopped a silo in one clean-clone CI run. This test did not reproduce the race against it
+    /// in 3 runs here: the window is microseconds. It guards the behaviour, not that bug.)</summary>
+    [Fact]
+    public async Task A_silo_probed_without_pause_while_it_starts_becomes_ready()
+    {
+        var dir = TestPaths.NewTempDir("spgd-health-race");
+        var port = PortBelowTheEphemeralRange();
+        using var stop = new CancellationTokenSource();
+        long refused = 0;
+        var hammers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                try { await client.ConnectAsync(IPAddress.Loopback, port, stop.Token); }
+                catch (System.Net.Sockets.SocketException) { Interlocked.Increment(ref refused); }
+                catch (OperationCanceledException) { }
+            }
+        })).ToArray();
+        await using var silo = StartSilo(dir, port, "cpu", new() { ["SPGD_SIMULATED_MS"] = "10" });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            while ((await GetAsync(http, port, "/health/ready")).Status != HttpStatusCode.OK)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "not ready within 120 s:\n" + silo.Output);
+                await Task.Delay(100);
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            await Task.WhenAll(hammers);
+        }
+        Assert.True(Interlocked.Read(ref refused) > 0, "no connection was tried before the port was bound: the start was not raced");
+    }
+
+    // A client connecting to a free port of the ephemeral range can be given that very port and connect to itself.
+    private static int PortBelowTheEphemeralRange()
+    {
+        for (var port = 20000 + Random.Shared.Next(10000); ; port = 20000 + Random.Shared.Next(10000))
+        {
+            try
+            {
+                using var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException) { }
+        }
+    }
+
     private static SpgdProcess StartSilo(string dir, int healthPort, string device, Dictionary<string, string>? extra = null)
     {
         var env = new Dictionary<string, string>
