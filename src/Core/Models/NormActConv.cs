@@ -29,15 +29,25 @@ internal sealed record NormActConvLayers(GroupNorm32 Norm, Resampling Resampling
     }
 
     /// <summary>
+    /// Whether recomputing a chain whose input holds <paramref name="inputElements"/> values (whole batch) pays: only
+    /// when its activations outweigh its convolution's <paramref name="weightElements"/>. At coarse resolutions the
+    /// activations a chain keeps are smaller than its weights, so keeping them costs little memory, while recomputing
+    /// them costs what it costs anywhere (a second GroupNorm and SiLU, and a flipped copy of the weights for the
+    /// backward convolution, which there is larger than the activations). Measured in docs/benchmarks.md.
+    /// </summary>
+    public static bool RecomputePays(long inputElements, long weightElements) => inputElements >= weightElements;
+
+    /// <summary>
     /// The chain as ONE autograd node that keeps only its input <paramref name="x"/> for the backward (plus the small
     /// scale and shift) instead of the GroupNorm input and output, the SiLU output and the convolution input: the
     /// backward recomputes the cheap elementwise part and gets the convolution's input gradient from its weights alone
     /// (a transposed convolution). Forward values are bit-identical to <see cref="Forward"/>; gradients agree to
-    /// float32 round-off. Used when x requires grad (otherwise it is <see cref="Forward"/>).
+    /// float32 round-off. Used when x requires grad and <see cref="RecomputePays"/> (otherwise it is <see cref="Forward"/>,
+    /// whose convolution autograd differentiates with the original weights).
     /// </summary>
     public Tensor Apply(Tensor x, Tensor? scale, Tensor? shift)
     {
-        bool record = is_grad_enabled() && x.requires_grad
+        bool record = is_grad_enabled() && x.requires_grad && RecomputePays(x.numel(), Conv.weight!.numel())
             && scale?.requires_grad != true && shift?.requires_grad != true;
         return record ? NormActConvFunction.apply(x, this, scale, shift) : Forward(x, scale, shift);
     }

@@ -17,6 +17,7 @@ internal static class Resample
 {
     public static Tensor Apply(Tensor x, Resampling mode) => mode switch
     {
+        _ when mode != Resampling.None && CpuBf16Resampling.Applies(x) => CpuBf16Resampling.Apply(x, mode),
         Resampling.Down => F.avg_pool2d(x, [2, 2], [2, 2]),
         Resampling.Up => F.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest),
         _ => x,

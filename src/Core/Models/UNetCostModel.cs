@@ -97,8 +97,7 @@ public static class UNetCostModel
         long head = ch * res * res;
         t.GroupNorm(ch, res * res);
         t.Elementwise(SiluFlopsPerElement * head);
-        t.Save(3 * head);
-        t.SaveWhenRecomputing(head);
+        t.Chain(head, ch * config.OutChannels * 9, 3 * head);
         t.Conv(ch, config.OutChannels, 3, res, res);
 
         return new UNetCost(batch, side, t.ConvFlops, t.LinearFlops, t.AttentionFlops, t.NormFlops, t.OtherFlops,
@@ -111,26 +110,25 @@ public static class UNetCostModel
         long outRes = resampling switch { Resampling.Down => res / 2, Resampling.Up => res * 2, _ => res };
         long inArea = res * res, outArea = outRes * outRes;
 
-        // With recomputation each GroupNorm→SiLU→conv chain keeps only its input: x and the first conv's output.
-        t.SaveWhenRecomputing(cin * inArea + cout * outArea);
         t.GroupNorm(cin, inArea);
         t.Elementwise(SiluFlopsPerElement * cin * inArea);
-        t.Save(2 * cin * inArea); // GroupNorm input and SiLU input
+        double resampledSaved; // what the resampling and the convolution keep
         switch (resampling)
         {
             case Resampling.Down:
                 // avg_pool2d keeps its input for the backward; the skip path pools x too (x is already saved).
                 t.Elementwise(2 * cin * inArea);
-                t.Save(cin * inArea + cin * outArea);
+                resampledSaved = cin * inArea + cin * outArea;
                 break;
             case Resampling.Up:
                 t.Activation(cin * outArea);
-                t.Save(cin * outArea);
+                resampledSaved = cin * outArea;
                 break;
             default:
-                t.Save(cin * inArea);
+                resampledSaved = cin * inArea;
                 break;
         }
+        t.Chain(cin * inArea, cout * cin * 9, 2 * cin * inArea + resampledSaved); // + GroupNorm input and SiLU input
         t.Conv(cin, cout, 3, outRes, outRes);
 
         t.Elementwise(SiluFlopsPerElement * embDim);
@@ -139,7 +137,7 @@ public static class UNetCostModel
         t.GroupNorm(cout, outArea);
         t.Elementwise((config.UseScaleShiftNorm ? 2 : 1) * cout * outArea);
         t.Elementwise(SiluFlopsPerElement * cout * outArea);
-        t.Save(3 * cout * outArea); // GroupNorm input, SiLU input, conv input
+        t.Chain(cout * outArea, cout * cout * 9, 3 * cout * outArea); // GroupNorm input, SiLU input, conv input
         t.Conv(cout, cout, 3, outRes, outRes);
 
         if (cin != cout) t.Conv(cin, cout, 1, outRes, outRes); // its input (x) is already saved by the GroupNorm
@@ -201,6 +199,15 @@ public static class UNetCostModel
 
         // What it keeps when GroupNorm→SiLU→conv chains are recomputed in the backward.
         public void SaveWhenRecomputing(double elementsPerImage) => SavedRecompute += batch * elementsPerImage;
+
+        // A GroupNorm→SiLU→conv chain: plain autograd keeps `plainPerImage`; with recomputation the chain keeps only its
+        // input where NormActConvLayers.RecomputePays, else what plain autograd keeps.
+        public void Chain(double inputPerImage, long weightElements, double plainPerImage)
+        {
+            Save(plainPerImage);
+            bool recomputed = NormActConvLayers.RecomputePays((long)(batch * inputPerImage), weightElements);
+            SaveWhenRecomputing(recomputed ? inputPerImage : plainPerImage);
+        }
 
         // Kept either way.
         public void SaveAlways(double elementsPerImage)
