@@ -127,7 +127,8 @@ public sealed class GuidedDiffusionUNet : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>
     /// Whether a gradient pass recomputes the cheap elementwise part of each GroupNorm → SiLU → conv chain whose
     /// activations outweigh its weights (<see cref="NormActConvLayers.RecomputePays"/>) in the backward instead of keeping
-    /// its intermediate activations (on by default: about a third of the activation memory, for a few per cent more time). Forward values are identical either way; input gradients agree to float32 round-off.
+    /// its intermediate activations (on by default: about a third of the activation memory, for a few per cent more
+    /// time). Forward values are identical either way; input gradients agree to float32 round-off.
     /// Only in eval mode (dropout off); set it before use, not during a call.
     /// </summary>
     public bool RecomputeActivations
