@@ -16,5 +16,9 @@ check "failing .trx even if the runner said 0" "2 passed, 2 failed" 1 <<<"tally_
 check "no .trx at all" "5 passed, 1 failed" 1 <<<"tally_project A 0 '$here/passing.trx'; tally_project C 134 '$here/missing.trx'"
 check "runner failed without failed tests" "5 passed, 1 failed" 1 <<<"tally_project A 1 '$here/passing.trx'"
 check "no test ran" "0 passed, 1 failed" 1 <<<"tally_project D 0 '$here/empty.trx'"
+# The failed tests are named, with their message's first line, just above the closing line.
+out=$(source "$here/../tally.sh"; tally_project B 1 "$here/failing.trx"; tally_finish)
+want=$'failed in B: Demo.Tests.ComparesValues(name: "a"): Assert.Equal() Failure: Values differ\nfailed in B: Demo.Tests.TimesOut\n2 passed, 2 failed'
+if [ "$out" = "$want" ]; then ok=$((ok + 1)); else bad=$((bad + 1)); echo "tally self-test failed: failed tests not named: got '$out'"; fi
 echo "tally self-test: $ok of $((ok + bad)) checks right"
 [ "$bad" -eq 0 ]
