@@ -40,18 +40,23 @@ internal sealed class SpgdChild : IDisposable
     public static SpgdChild Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         Assert.True(File.Exists(SpgdProcess.DllPath), $"spgd not built at {SpgdProcess.DllPath}");
-        var info = new ProcessStartInfo("dotnet")
+        // Through coreutils' env, which resets SIGINT to its default and execs dotnet (same process id): a test runner
+        // started in the background by a script inherits SIGINT ignored, the child would too, and .NET keeps an
+        // inherited SIG_IGN, so Ctrl+C would never reach spgd as it does at a terminal.
+        var info = new ProcessStartInfo("env")
         {
             WorkingDirectory = workingDirectory, UseShellExecute = false,
             RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
         };
+        info.ArgumentList.Add("--default-signal=INT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add("exec");
         info.ArgumentList.Add(SpgdProcess.DllPath);
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove("SPGD_DEBUG");
         info.Environment["DOTNET_gcServer"] = "0";
         foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
-        return new SpgdChild(Process.Start(info) ?? throw new InvalidOperationException("could not start dotnet"));
+        return new SpgdChild(Process.Start(info) ?? throw new InvalidOperationException("could not start env dotnet"));
     }
 
     /// <summary>Runs to the end (a hang guard, not a timing assertion: a run that hangs fails instead of blocking the suite).</summary>
