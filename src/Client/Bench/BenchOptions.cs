@@ -16,7 +16,7 @@ public sealed class BenchOptions
     public Option<int> Repeats { get; } = new("--repeats") { Description = "Timed repeats (the median is reported)", DefaultValueFactory = _ => 3 };
 
     /// <summary>--warmup N.</summary>
-    public Option<int> Warmup { get; } = new("--warmup") { Description = "Untimed runs before the timed ones", DefaultValueFactory = _ => 1 };
+    public Option<int> Warmup { get; } = new("--warmup") { Description = "Untimed runs before the timed ones (more run, up to 10, while the .NET JIT is still compiling)", DefaultValueFactory = _ => 1 };
 
     /// <summary>--seed N.</summary>
     public Option<ulong> Seed { get; } = new("--seed") { Description = "Seed of random weights and inputs", DefaultValueFactory = _ => 0UL };

@@ -30,6 +30,8 @@ public static class BenchReport
         json[prefix + "min_seconds"] = timing.Min;
         json[prefix + "max_seconds"] = timing.Max;
         json[prefix + "seconds"] = new JsonArray([.. timing.Seconds.Select(s => (JsonNode?)JsonValue.Create(s))]);
+        if (timing.WarmupRuns is { } warmupRuns) json[prefix + "warmup_runs"] = warmupRuns;
+        if (timing.JitSeconds is { } jit) json[prefix + "jit_seconds_while_timed"] = jit;
     }
 
     /// <summary>Writes <paramref name="json"/> to <paramref name="path"/> (creating its folder) when a path is given.</summary>

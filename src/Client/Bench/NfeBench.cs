@@ -81,6 +81,8 @@ public static class NfeBench
             ("input", $"batch {r.Options.Batch} × 3 × {c.Size}²"),
             ("NFE with gradient (median, min–max)", BenchReport.Seconds(r.Gradient)),
         };
+        rows.Add(("warm-up evaluations (asked for, run)", $"{r.Options.Warmup}, {r.Gradient.WarmupRuns}"));
+        rows.Add(("JIT compiling while timed", $"{r.Gradient.JitSeconds * 1000:0} ms"));
         if (r.Forward is not null) rows.Add(("forward alone", BenchReport.Seconds(r.Forward)));
         rows.Add(("forward GFLOPs (model)", $"{c.ForwardFlops / 1e9:0.0}"));
         rows.Add(("gradient-pass GFLOPs (model)", $"{c.GradientPassFlops / 1e9:0.0}"));

@@ -11,7 +11,8 @@ namespace Spgd.Core.Benchmarks;
 /// <param name="Batch">Images per evaluation.</param>
 /// <param name="Size">Image side; defaults to the config's image size.</param>
 /// <param name="Repeats">Timed evaluations.</param>
-/// <param name="Warmup">Untimed evaluations first (allocator and kernel selection warm-up).</param>
+/// <param name="Warmup">Untimed evaluations first (allocator, kernel selection and .NET JIT warm-up; more run while the JIT
+/// is busy, see <see cref="WarmUp"/>).</param>
 /// <param name="Seed">Seed of the random weights and inputs.</param>
 /// <param name="Sigma">Noise level σ of the evaluation (the cost does not depend on it).</param>
 /// <param name="ForwardOnly">Also time the forward pass alone, without autograd.</param>
@@ -76,12 +77,13 @@ public static class NfeBenchmark
         using var y = torch.randn([options.Batch, 3, size, size], generator: generator) * 0.5;
 
         double? afterForward = null;
-        if (options.Warmup > 0)
+        // The first warm-up pass also records the resident memory between forward and backward.
+        bool recordMemory = options.Warmup > 0;
+        var gradient = TimingSummary.Measure(() =>
         {
-            // The first (untimed) pass also records the resident memory between forward and backward.
-            GradientPass(denoiser, x, y, options.Sigma, () => afterForward = ProcessMemory.ResidentMiB);
-        }
-        var gradient = TimingSummary.Measure(() => GradientPass(denoiser, x, y, options.Sigma), options.Repeats, Math.Max(options.Warmup - 1, 0));
+            GradientPass(denoiser, x, y, options.Sigma, recordMemory ? () => afterForward = ProcessMemory.ResidentMiB : null);
+            recordMemory = false;
+        }, options.Repeats, options.Warmup);
         TimingSummary? forward = null;
         if (options.ForwardOnly)
         {

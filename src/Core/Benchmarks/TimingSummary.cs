@@ -2,7 +2,10 @@ namespace Spgd.Core.Benchmarks;
 
 /// <summary>Wall-clock seconds of the timed repeats of one measurement (warm-up runs are not included).</summary>
 /// <param name="Seconds">Each timed repeat, in run order.</param>
-public sealed record TimingSummary(IReadOnlyList<double> Seconds)
+/// <param name="WarmupRuns">Untimed runs made before them (see <see cref="WarmUp"/>); null where not counted.</param>
+/// <param name="JitSeconds">Seconds the .NET JIT spent compiling, on any thread, during the timed repeats: evidence that
+/// they measured the work and not the runtime warming up; null where not measured.</param>
+public sealed record TimingSummary(IReadOnlyList<double> Seconds, int? WarmupRuns = null, double? JitSeconds = null)
 {
     /// <summary>Median of <see cref="Seconds"/> (mean of the middle two for an even count).</summary>
     public double Median
@@ -22,13 +25,15 @@ public sealed record TimingSummary(IReadOnlyList<double> Seconds)
     /// <summary>Slowest repeat.</summary>
     public double Max => Seconds.Count == 0 ? double.NaN : Seconds.Max();
 
-    /// <summary>Runs <paramref name="action"/> <paramref name="warmup"/> times untimed, then <paramref name="repeats"/> times timed.</summary>
+    /// <summary>Warms up with <paramref name="action"/> (<paramref name="warmup"/> runs, more while the JIT is busy:
+    /// <see cref="WarmUp.Run"/>), then runs it <paramref name="repeats"/> times timed.</summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than one repeat, or a negative warm-up count.</exception>
     public static TimingSummary Measure(Action action, int repeats, int warmup)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
-        for (int i = 0; i < warmup; i++) action();
+        int warmupRuns = WarmUp.Run(action, warmup);
+        var jit = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
         var seconds = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
@@ -36,6 +41,6 @@ public sealed record TimingSummary(IReadOnlyList<double> Seconds)
             action();
             seconds[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
-        return new TimingSummary(seconds);
+        return new TimingSummary(seconds, warmupRuns, (System.Runtime.JitInfo.GetCompilationTime(currentThread: false) - jit).TotalSeconds);
     }
 }
