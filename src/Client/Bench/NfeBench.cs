@@ -21,6 +21,7 @@ public static class NfeBench
         var spectral = new Option<bool>("--spectral-prior") { Description = "Time the spectral Gaussian prior's evaluation instead of a UNet's (--size defaults to 256)" };
         var noRecompute = new Option<bool>("--no-recompute") { Description = "Keep every GroupNorm/SiLU activation for the backward instead of recomputing them (to measure the difference)" };
         var precision = Cli.PrecisionOption.Create();
+        var baseline = Cli.PrecisionOption.CreateBaseline();
         var referenceCost = new Option<bool>("--reference-cost")
         {
             Description = "Do the official code's work on this libtorch (weights requiring grad, no recomputed activations) to separate the algorithm's saving from the library's",
@@ -28,7 +29,7 @@ public static class NfeBench
         var command = new Command("nfe",
             "Time one network evaluation with the gradient to x (VP denoiser forward + backward), random weights; " +
             "peak RSS is the process's VmHWM, so run it in its own process")
-        { preset, config, batch, size, noForward, noRecompute, precision, referenceCost, spectral };
+        { preset, config, batch, size, noForward, noRecompute, precision, baseline, referenceCost, spectral };
         shared.AddTo(command);
         command.SetAction(parse =>
         {
@@ -36,6 +37,7 @@ public static class NfeBench
             if (parse.GetValue(batch) < 1) throw new ArgumentException($"--batch must be at least 1, got {parse.GetValue(batch)}");
             if (parse.GetValue(spectral))
             {
+                if (parse.GetValue(baseline) is not null) throw new ArgumentException("--baseline compares UNet precisions; the spectral prior has none");
                 RunSpectral(parse.GetValue(batch), parse.GetValue(size) ?? 256, parse.GetValue(shared.Repeats), parse.GetValue(shared.Warmup),
                     parse.GetValue(shared.Seed), parse.GetValue(shared.Json));
                 return 0;
@@ -43,7 +45,8 @@ public static class NfeBench
             var (name, cfg) = BenchOptions.ResolveModel(parse, preset, config);
             var options = new NfeBenchmarkOptions(name, cfg, parse.GetValue(batch), parse.GetValue(size), parse.GetValue(shared.Repeats),
                 parse.GetValue(shared.Warmup), parse.GetValue(shared.Seed), ForwardOnly: !parse.GetValue(noForward), RecomputeActivations: !parse.GetValue(noRecompute),
-                Precision: UNetPrecisions.TryParse(parse.GetValue(precision)) ?? UNetPrecision.Fp32, ReferenceCost: parse.GetValue(referenceCost));
+                Precision: UNetPrecisions.TryParse(parse.GetValue(precision)) ?? UNetPrecision.Fp32, ReferenceCost: parse.GetValue(referenceCost),
+                Baseline: UNetPrecisions.TryParse(parse.GetValue(baseline)));
             var machine = MachineInfo.Capture();
             var result = NfeBenchmark.Run(options);
             Print(result, machine);
@@ -83,6 +86,12 @@ public static class NfeBench
         };
         rows.Add(("warm-up evaluations (asked for, run)", $"{r.Options.Warmup}, {r.Gradient.WarmupRuns}"));
         rows.Add(("JIT compiling while timed", $"{r.Gradient.JitSeconds * 1000:0} ms"));
+        if (r.Comparison is { } pair)
+        {
+            var name = $"{r.Options.Precision.Name()} / {r.Options.Baseline!.Value.Name()}";
+            rows.Add(($"baseline {r.Options.Baseline.Value.Name()}, timed in alternation", BenchReport.Seconds(pair.Baseline)));
+            rows.Add(($"{name}, pair by pair (median, min–max)", $"{pair.MedianRatio:0.000} ({pair.Ratios.Min():0.000}–{pair.Ratios.Max():0.000})"));
+        }
         if (r.Forward is not null) rows.Add(("forward alone", BenchReport.Seconds(r.Forward)));
         rows.Add(("forward GFLOPs (model)", $"{c.ForwardFlops / 1e9:0.0}"));
         rows.Add(("gradient-pass GFLOPs (model)", $"{c.GradientPassFlops / 1e9:0.0}"));
@@ -90,7 +99,7 @@ public static class NfeBench
         if (r.ForwardGflopsPerSecond is { } f) rows.Add(("achieved GFLOP/s, forward", $"{f:0.0}"));
         rows.Add(("RSS after building the net", $"{r.ResidentAfterLoadMiB:0} MiB"));
         rows.Add(("RSS between forward and backward", $"{r.ResidentAfterForwardMiB:0} MiB"));
-        rows.Add(("peak RSS (VmHWM, whole process)", $"{r.PeakResidentMiB:0} MiB"));
+        rows.Add(("peak RSS (VmHWM, whole process)", $"{r.PeakResidentMiB:0} MiB" + (r.Comparison is null ? "" : ", both networks")));
         rows.Add(("saved activations (model)", $"{(r.Options.RecomputeActivations && !r.Options.ReferenceCost ? c.SavedActivationBytesWithRecompute : c.SavedActivationBytes) / (1 << 20):0} MiB"));
         rows.Add(("recompute activations", r.Options.RecomputeActivations && !r.Options.ReferenceCost ? "yes" : "no"));
         if (r.Options.ReferenceCost) rows.Add(("reference cost", "weights require grad, activations kept (the official code's work)"));
@@ -118,8 +127,22 @@ public static class NfeBench
             ["reference_cost"] = r.Options.ReferenceCost,
         };
         BenchReport.AddTiming(json, r.Gradient);
+        if (r.Comparison is { } pair)
+        {
+            var baselineJson = new JsonObject { ["precision"] = r.Options.Baseline!.Value.Name() };
+            BenchReport.AddTiming(baselineJson, pair.Baseline);
+            json["baseline"] = baselineJson;
+            json["ratio_to_baseline"] = new JsonObject
+            {
+                ["median"] = pair.MedianRatio,
+                ["min"] = pair.Ratios.Min(),
+                ["max"] = pair.Ratios.Max(),
+                ["per_pair"] = new JsonArray([.. pair.Ratios.Select(v => (JsonNode?)JsonValue.Create(v))]),
+            };
+        }
         if (r.Forward is not null) BenchReport.AddTiming(json, r.Forward, "forward_");
         json["peak_rss_mb"] = r.PeakResidentMiB;
+        if (r.Comparison is not null) json["peak_rss_includes_baseline_network"] = true;
         json["rss_after_load_mb"] = r.ResidentAfterLoadMiB;
         json["rss_after_forward_mb"] = r.ResidentAfterForwardMiB;
         json["forward_gflops"] = r.Cost.ForwardFlops / 1e9;

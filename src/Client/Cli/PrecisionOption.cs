@@ -11,4 +11,11 @@ public static class PrecisionOption
     {
         Description = "UNet torso arithmetic: fp32, bf16 (CPUs with AVX512-BF16/AMX, GPUs) or fp16 (GPUs); default fp32, or fp16 when the config says use_fp16",
     }.AcceptOnlyFromAmong([.. PrecisionNames.All]);
+
+    /// <summary><c>bench nfe --baseline fp32|bf16|fp16</c>: a second precision timed in alternation with --precision.</summary>
+    public static Option<string?> CreateBaseline() => new Option<string?>("--baseline")
+    {
+        Description = "Also build the network in this precision and time the two in alternation in this process; reports the ratio pair by pair " +
+            "(the fair comparison on a machine whose speed drifts; peak memory then covers both networks)",
+    }.AcceptOnlyFromAmong([.. PrecisionNames.All]);
 }

@@ -22,9 +22,11 @@ namespace Spgd.Core.Benchmarks;
 /// every layer's input for a weight gradient it could be asked for) and no recomputed activations. Separates what the
 /// algorithm saves from what the newer library gives. guided-diffusion's recomputation of attention in the backward is
 /// not reproduced (attention is a few per cent of the FLOPs at 256²).</param>
+/// <param name="Baseline">A precision to compare with in the same process: the same network (same seed) is built a second
+/// time in it and the two are timed in alternation (<see cref="PairedTiming"/>); null for none.</param>
 public sealed record NfeBenchmarkOptions(string Name, UNetConfig Config, int Batch = 1, int? Size = null, int Repeats = 3,
     int Warmup = 1, ulong Seed = 0, double Sigma = 1.0, bool ForwardOnly = true, bool RecomputeActivations = true,
-    UNetPrecision Precision = UNetPrecision.Fp32, bool ReferenceCost = false);
+    UNetPrecision Precision = UNetPrecision.Fp32, bool ReferenceCost = false, UNetPrecision? Baseline = null);
 
 /// <summary>Result of <see cref="NfeBenchmark.Run"/>.</summary>
 /// <param name="Options">What was measured.</param>
@@ -37,8 +39,12 @@ public sealed record NfeBenchmarkOptions(string Name, UNetConfig Config, int Bat
 /// weights plus what autograd saved (null without warm-up).</param>
 /// <param name="PeakResidentMiB">VmHWM of the process at the end (includes everything the process did before).</param>
 /// <param name="Cost">The architecture's FLOP and memory model for this batch and size.</param>
+/// <param name="Comparison">With <see cref="NfeBenchmarkOptions.Baseline"/>: the baseline's and this precision's
+/// evaluations timed in alternation (<see cref="Gradient"/> is then its candidate side); the process held both networks,
+/// so the memory figures are not this precision's alone.</param>
 public sealed record NfeBenchmarkResult(NfeBenchmarkOptions Options, int Threads, long ParameterCount, TimingSummary Gradient,
-    TimingSummary? Forward, double? ResidentAfterLoadMiB, double? ResidentAfterForwardMiB, double? PeakResidentMiB, UNetCost Cost)
+    TimingSummary? Forward, double? ResidentAfterLoadMiB, double? ResidentAfterForwardMiB, double? PeakResidentMiB, UNetCost Cost,
+    PairedTiming? Comparison = null)
 {
     /// <summary>Achieved rate of the gradient pass in GFLOP/s, counting it as forward + backward = 3× forward FLOPs
     /// (the backward to the input needs only the input gradients, ≈ 1× forward; see <see cref="UNetCost"/>).</summary>
@@ -63,14 +69,11 @@ public static class NfeBenchmark
         int size = options.Size ?? options.Config.ImageSize;
         ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
 
-        if (UNetPrecisions.Refusal(options.Precision, DeviceType.CPU, Runtime.CpuFeatures.Current) is { } refusal) throw new ArgumentException(refusal);
+        foreach (var precision in new[] { options.Precision, options.Baseline }.OfType<UNetPrecision>())
+            if (UNetPrecisions.Refusal(precision, DeviceType.CPU, Runtime.CpuFeatures.Current) is { } refusal) throw new ArgumentException(refusal);
 
-        torch.manual_seed((long)options.Seed);
-        var network = new GuidedDiffusionUNet(options.Config) { RecomputeActivations = options.RecomputeActivations && !options.ReferenceCost };
-        network.UsePrecision(options.Precision);
-        if (options.ReferenceCost)
-            foreach (var p in network.parameters()) p.requires_grad = true;
-        using var denoiser = new VpPreconditionedDenoiser(network);
+        using var denoiser = Build(options, options.Precision);
+        using var baseline = options.Baseline is { } b ? Build(options, b) : null;
         double? afterLoad = ProcessMemory.ResidentMiB;
         using var generator = new Generator(options.Seed + 1);
         using var x = torch.randn([options.Batch, 3, size, size], generator: generator);
@@ -79,11 +82,14 @@ public static class NfeBenchmark
         double? afterForward = null;
         // The first warm-up pass also records the resident memory between forward and backward.
         bool recordMemory = options.Warmup > 0;
-        var gradient = TimingSummary.Measure(() =>
+        void Evaluate()
         {
             GradientPass(denoiser, x, y, options.Sigma, recordMemory ? () => afterForward = ProcessMemory.ResidentMiB : null);
             recordMemory = false;
-        }, options.Repeats, options.Warmup);
+        }
+        var comparison = baseline is null ? null
+            : PairedTiming.Measure(() => GradientPass(baseline, x, y, options.Sigma), Evaluate, options.Repeats, options.Warmup);
+        var gradient = comparison?.Candidate ?? TimingSummary.Measure(Evaluate, options.Repeats, options.Warmup);
         TimingSummary? forward = null;
         if (options.ForwardOnly)
         {
@@ -96,7 +102,19 @@ public static class NfeBenchmark
         }
         var cost = UNetCostModel.Estimate(options.Config, options.Batch, size);
         return new NfeBenchmarkResult(options, torch.get_num_threads(), denoiser.Network.ParameterCount, gradient, forward,
-            afterLoad, afterForward, ProcessMemory.PeakResidentMiB, cost);
+            afterLoad, afterForward, ProcessMemory.PeakResidentMiB, cost, comparison);
+    }
+
+    /// <summary>The network of <paramref name="options"/> in <paramref name="precision"/>: the seed is set first, so every
+    /// precision converts the same float32 weights.</summary>
+    private static VpPreconditionedDenoiser Build(NfeBenchmarkOptions options, UNetPrecision precision)
+    {
+        torch.manual_seed((long)options.Seed);
+        var network = new GuidedDiffusionUNet(options.Config) { RecomputeActivations = options.RecomputeActivations && !options.ReferenceCost };
+        network.UsePrecision(precision);
+        if (options.ReferenceCost)
+            foreach (var p in network.parameters()) p.requires_grad = true;
+        return new VpPreconditionedDenoiser(network);
     }
 
     /// <summary>Times <see cref="GradientPass"/> for any denoiser (e.g. the spectral Gaussian prior) on seeded random

@@ -8,15 +8,16 @@ namespace Spgd.Core.Benchmarks;
 public sealed record TimingSummary(IReadOnlyList<double> Seconds, int? WarmupRuns = null, double? JitSeconds = null)
 {
     /// <summary>Median of <see cref="Seconds"/> (mean of the middle two for an even count).</summary>
-    public double Median
+    public double Median => MedianOf(Seconds);
+
+    /// <summary>Median of <paramref name="values"/> (mean of the middle two for an even count; NaN for none).</summary>
+    public static double MedianOf(IReadOnlyList<double> values)
     {
-        get
-        {
-            if (Seconds.Count == 0) return double.NaN;
-            var sorted = Seconds.Order().ToArray();
-            int mid = sorted.Length / 2;
-            return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-        }
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) return double.NaN;
+        var sorted = values.Order().ToArray();
+        int mid = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
     /// <summary>Fastest repeat.</summary>
