@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Spgd.Core.Benchmarks;
 
 /// <summary>
@@ -34,23 +32,16 @@ public sealed record PairedTiming(TimingSummary Baseline, TimingSummary Candidat
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         int warmupRuns = WarmUp.Run(() => { baseline(); candidate(); }, warmup);
-        var jit = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
+        var jit = WarmUp.CompilationTime();
         var b = new double[repeats];
         var c = new double[repeats];
         for (int i = 0; i < repeats; i++)
         {
-            if (i % 2 == 0) { b[i] = Time(baseline); c[i] = Time(candidate); }
-            else { c[i] = Time(candidate); b[i] = Time(baseline); }
+            if (i % 2 == 0) { b[i] = TimingSummary.Time(baseline); c[i] = TimingSummary.Time(candidate); }
+            else { c[i] = TimingSummary.Time(candidate); b[i] = TimingSummary.Time(baseline); }
         }
         // The JIT's time while timed is the pair's; both summaries carry it.
-        double jitSeconds = (System.Runtime.JitInfo.GetCompilationTime(currentThread: false) - jit).TotalSeconds;
+        double jitSeconds = (WarmUp.CompilationTime() - jit).TotalSeconds;
         return new PairedTiming(new TimingSummary(b, warmupRuns, jitSeconds), new TimingSummary(c, warmupRuns, jitSeconds));
-    }
-
-    private static double Time(Action action)
-    {
-        long start = Stopwatch.GetTimestamp();
-        action();
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }

@@ -34,14 +34,17 @@ public sealed record TimingSummary(IReadOnlyList<double> Seconds, int? WarmupRun
         ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         int warmupRuns = WarmUp.Run(action, warmup);
-        var jit = System.Runtime.JitInfo.GetCompilationTime(currentThread: false);
+        var jit = WarmUp.CompilationTime();
         var seconds = new double[repeats];
-        for (int i = 0; i < repeats; i++)
-        {
-            long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            action();
-            seconds[i] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
-        }
-        return new TimingSummary(seconds, warmupRuns, (System.Runtime.JitInfo.GetCompilationTime(currentThread: false) - jit).TotalSeconds);
+        for (int i = 0; i < repeats; i++) seconds[i] = Time(action);
+        return new TimingSummary(seconds, warmupRuns, (WarmUp.CompilationTime() - jit).TotalSeconds);
+    }
+
+    /// <summary>Wall-clock seconds of one run of <paramref name="action"/>.</summary>
+    internal static double Time(Action action)
+    {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        action();
+        return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 }

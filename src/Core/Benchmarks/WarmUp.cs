@@ -23,6 +23,9 @@ public static class WarmUp
     /// <summary>At most this many runs beyond those asked for, so a JIT that never quiets cannot hold a measurement.</summary>
     public const int MaxExtraRuns = 10;
 
+    /// <summary>The JIT's total compile time so far, on any thread: the runtime's own count.</summary>
+    public static TimeSpan CompilationTime() => JitInfo.GetCompilationTime(currentThread: false);
+
     /// <summary>
     /// Runs <paramref name="action"/> <paramref name="requested"/> times, then again while the last run's JIT share was
     /// above <see cref="QuietJitShare"/> (at most <see cref="MaxExtraRuns"/> more). None when none is asked for.
@@ -36,7 +39,7 @@ public static class WarmUp
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentOutOfRangeException.ThrowIfNegative(requested);
-        compilationTime ??= () => JitInfo.GetCompilationTime(currentThread: false);
+        compilationTime ??= CompilationTime;
         int runs = 0;
         double jitShare = 0;
         while (runs < requested || (requested > 0 && jitShare > QuietJitShare && runs < requested + MaxExtraRuns))
